@@ -1,0 +1,16 @@
+package org.echorec.runtime.op.conv;
+
+import org.echorec.runtime.tensor.Tensor;
+
+/** Placeholder until the family is written. */
+public final class ConvSimd {
+    private ConvSimd() {}
+
+    public static void causalConv1d(Tensor x, Tensor w, Tensor bias, Tensor y) {
+        throw new UnsupportedOperationException("ConvSimd.causalConv1d: not implemented yet");
+    }
+
+    public static void causalConv1dBackward(Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw, Tensor dbias) {
+        throw new UnsupportedOperationException("ConvSimd.causalConv1dBackward: not implemented yet");
+    }
+}

@@ -1,0 +1,24 @@
+package org.echorec.runtime.op.norm;
+
+import org.echorec.runtime.tensor.Tensor;
+
+/** Placeholder until the family is written. */
+public final class NormSimd {
+    private NormSimd() {}
+
+    public static void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor y, Tensor mean, Tensor rstd) {
+        throw new UnsupportedOperationException("NormSimd.layerNorm: not implemented yet");
+    }
+
+    public static void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor dy, Tensor dx, Tensor dgamma, Tensor dbeta) {
+        throw new UnsupportedOperationException("NormSimd.layerNormBackward: not implemented yet");
+    }
+
+    public static void rmsNorm(Tensor x, Tensor gamma, float eps, Tensor y, Tensor rstd) {
+        throw new UnsupportedOperationException("NormSimd.rmsNorm: not implemented yet");
+    }
+
+    public static void rmsNormBackward(Tensor x, Tensor gamma, Tensor rstd, Tensor dy, Tensor dx, Tensor dgamma) {
+        throw new UnsupportedOperationException("NormSimd.rmsNormBackward: not implemented yet");
+    }
+}
