@@ -1,20 +1,68 @@
 package org.echorec.runtime.op.random;
 
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import java.lang.foreign.MemorySegment;
+import org.echorec.runtime.backend.cpu.Cpu;
+import org.echorec.runtime.backend.cpu.Parallel;
 import org.echorec.runtime.tensor.Tensor;
 
-/** Placeholder until the family is written. */
+/** Dropout and random fills from {@link Philox}, in parallel: every element's number depends only on its index. */
 public final class RandomPlain {
+    private static final int GRAIN = 1 << 14;
+
     private RandomPlain() {}
 
     public static void dropout(Tensor x, float p, long seed, long offset, Tensor y) {
-        throw new UnsupportedOperationException("RandomPlain.dropout: not implemented yet");
+        MemorySegment xs = Cpu.data(x);
+        MemorySegment ys = Cpu.data(y);
+        float scale = 1f / (1f - p);
+        Parallel.forRange(Math.toIntExact(x.numel()), GRAIN, (from, to) -> {
+            int[] words = new int[4];
+            long cachedBlock = -1;
+            for (int i = from; i < to; i++) {
+                long n = offset + i;
+                long blockIndex = n >>> 2;
+                if (blockIndex != cachedBlock) {
+                    uniformBlock(seed, blockIndex, words);
+                    cachedBlock = blockIndex;
+                }
+                boolean keep = Philox.toUniform(words[(int) (n & 3)]) >= p;
+                ys.setAtIndex(JAVA_FLOAT, i, keep ? xs.getAtIndex(JAVA_FLOAT, i) * scale : 0f);
+            }
+        });
     }
 
     public static void uniform(Tensor dst, long seed, long offset, float lo, float hi) {
-        throw new UnsupportedOperationException("RandomPlain.uniform: not implemented yet");
+        MemorySegment ds = Cpu.data(dst);
+        float width = hi - lo;
+        Parallel.forRange(Math.toIntExact(dst.numel()), GRAIN, (from, to) -> {
+            int[] words = new int[4];
+            long cachedBlock = -1;
+            for (int i = from; i < to; i++) {
+                long n = offset + i;
+                long blockIndex = n >>> 2;
+                if (blockIndex != cachedBlock) {
+                    uniformBlock(seed, blockIndex, words);
+                    cachedBlock = blockIndex;
+                }
+                ds.setAtIndex(JAVA_FLOAT, i, lo + width * Philox.toUniform(words[(int) (n & 3)]));
+            }
+        });
     }
 
     public static void normal(Tensor dst, long seed, long offset, float mean, float std) {
-        throw new UnsupportedOperationException("RandomPlain.normal: not implemented yet");
+        MemorySegment ds = Cpu.data(dst);
+        Parallel.forRange(Math.toIntExact(dst.numel()), GRAIN, (from, to) -> {
+            int[] words = new int[4];
+            for (int i = from; i < to; i++) {
+                ds.setAtIndex(JAVA_FLOAT, i, mean + std * Philox.normal(seed, offset + i, words));
+            }
+        });
+    }
+
+    private static void uniformBlock(long seed, long blockIndex, int[] words) {
+        Philox.block((int) blockIndex, (int) (blockIndex >>> 32), Philox.UNIFORM_STREAM, 0,
+                (int) seed, (int) (seed >>> 32), words);
     }
 }
