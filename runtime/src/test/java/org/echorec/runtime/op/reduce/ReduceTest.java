@@ -43,7 +43,7 @@ class ReduceTest {
         }
         list.add(new int[][] {{1, 100_003, 1}, {1}});
         list.add(new int[][] {{1, 40_001, 67}, {1}});
-        list.add(new int[][] {{3, 5_001, 1_029}, {1}});
+        list.add(new int[][] {{3, 1_201, 1_029}, {1}});
         list.add(new int[][] {{70_001, 3}, {1}});
         list.add(new int[][] {{3, 2, 20_000}, {1}});
         return list;
