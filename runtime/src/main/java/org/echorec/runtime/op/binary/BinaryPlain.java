@@ -14,6 +14,10 @@ import org.echorec.runtime.tensor.Tensor;
  * <p>Note: runs. A range of a is walked as runs that stay inside one period of b, so the inner loops
  * index b without a modulo, and the operator is switched on once per run rather than per element.
  * {@link #run} and {@link #runScalar} also serve as the SIMD kernels' tails.
+ *
+ * <p>Note: fused affine. {@link #affine} and {@link #axpy} use {@code Math.fma} (an intrinsic wherever
+ * the CPU has FMA): one rounding, as in the SIMD kernels, so both give the same bits and the result
+ * stays within half an ulp even when {@code alpha·x} and {@code beta} nearly cancel.
  */
 public final class BinaryPlain {
     static final int GRAIN = 1 << 14;
