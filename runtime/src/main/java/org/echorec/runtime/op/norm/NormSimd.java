@@ -161,14 +161,18 @@ public final class NormSimd {
                 for (int r = r0; r < r1; r++) {
                     float mu = ms.getAtIndex(JAVA_FLOAT, r);
                     float s = rs.getAtIndex(JAVA_FLOAT, r);
-                    if (dxs != null) {
-                        layerNormDxRow(xs, gs, dys, dxs, (long) r * d, d, mu, s);
-                    }
-                    if (pg != null) {
-                        accumulateGamma(xs, dys, (long) r * d, d, mu, s, acc[0], pg, p * d);
-                    }
-                    if (pb != null) {
-                        accumulateBeta(dys, (long) r * d, d, acc[1], pb, p * d);
+                    if (dxs != null && pg != null && pb != null) {
+                        layerNormDxParamsRow(xs, gs, dys, dxs, (long) r * d, d, mu, s, acc, pg, pb, p * d);
+                    } else {
+                        if (dxs != null) {
+                            layerNormDxRow(xs, gs, dys, dxs, (long) r * d, d, mu, s);
+                        }
+                        if (pg != null) {
+                            accumulateGamma(xs, dys, (long) r * d, d, mu, s, acc[0], pg, p * d);
+                        }
+                        if (pb != null) {
+                            accumulateBeta(dys, (long) r * d, d, acc[1], pb, p * d);
+                        }
                     }
                     if ((r - r0) % FLUSH == FLUSH - 1 || r == r1 - 1) {
                         flush(acc[0], pg, p * d, S.loopBound(d));
@@ -204,6 +208,41 @@ public final class NormSimd {
             store(xhat.fma(negMgx, g.sub(mg)).mul(s), dx, off + j);
         }
         NormPlain.layerNormDx(x, gamma, dy, dx, off, vd, d, mu, s, mg, mgx);
+    }
+
+    /**
+     * The training case, dx, dγ and dβ all wanted: as {@link #layerNormDxRow}, with the second pass also
+     * adding {@code dy·x̂} and {@code dy} into the float accumulators (two passes over the row, not four).
+     */
+    private static void layerNormDxParamsRow(MemorySegment x, MemorySegment gamma, MemorySegment dy, MemorySegment dx,
+                                             long off, int d, float mu, float s, float[][] acc, double[] pg,
+                                             double[] pb, int at) {
+        int vd = S.loopBound(d);
+        FloatVector m = FloatVector.broadcast(S, mu);
+        FloatVector sg = FloatVector.zero(S);
+        FloatVector sgx = FloatVector.zero(S);
+        for (int j = 0; j < vd; j += L) {
+            FloatVector g = load(dy, off + j).mul(load(gamma, j));
+            FloatVector xhat = load(x, off + j).sub(m).mul(s);
+            sg = sg.add(g);
+            sgx = g.fma(xhat, sgx);
+        }
+        float mg = (float) ((sg.reduceLanes(VectorOperators.ADD) + NormPlain.gradSum(gamma, dy, off, vd, d)) / d);
+        float mgx = (float) ((sgx.reduceLanes(VectorOperators.ADD)
+                + NormPlain.gradDotXhat(x, gamma, dy, off, vd, d, mu, s)) / d);
+        FloatVector negMgx = FloatVector.broadcast(S, -mgx);
+        float[] accG = acc[0];
+        float[] accB = acc[1];
+        for (int j = 0; j < vd; j += L) {
+            FloatVector gradOut = load(dy, off + j);
+            FloatVector g = gradOut.mul(load(gamma, j));
+            FloatVector xhat = load(x, off + j).sub(m).mul(s);
+            store(xhat.fma(negMgx, g.sub(mg)).mul(s), dx, off + j);
+            xhat.fma(gradOut, FloatVector.fromArray(S, accG, j)).intoArray(accG, j);
+            gradOut.add(FloatVector.fromArray(S, accB, j)).intoArray(accB, j);
+        }
+        NormPlain.layerNormDx(x, gamma, dy, dx, off, vd, d, mu, s, mg, mgx);
+        NormPlain.layerNormParams(x, dy, off, vd, d, mu, s, pg, pb, at);
     }
 
     /** {@code acc[j] += dy·(x − mu)·s} on the vector columns; the tail adds into {@code pg[at + j]}. */
@@ -274,10 +313,11 @@ public final class NormSimd {
                 int r1 = NormPlain.partStart(rows, parts, p + 1);
                 for (int r = r0; r < r1; r++) {
                     float s = rs.getAtIndex(JAVA_FLOAT, r);
-                    if (dxs != null) {
+                    if (dxs != null && pg != null) {
+                        rmsNormDxGammaRow(xs, gs, dys, dxs, (long) r * d, d, s, acc[0], pg, p * d);
+                    } else if (dxs != null) {
                         rmsNormDxRow(xs, gs, dys, dxs, (long) r * d, d, s);
-                    }
-                    if (pg != null) {
+                    } else if (pg != null) {
                         accumulateGamma(xs, dys, (long) r * d, d, 0f, s, acc[0], pg, p * d);
                     }
                     if ((r - r0) % FLUSH == FLUSH - 1 || r == r1 - 1) {
@@ -306,5 +346,27 @@ public final class NormSimd {
             store(load(x, off + j).fma(negC, g).mul(s), dx, off + j);
         }
         NormPlain.rmsNormDx(x, gamma, dy, dx, off, vd, d, s, mgx);
+    }
+
+    /** dx and the dγ accumulation of one row in two passes (the training case of {@link #rmsNormBackward}). */
+    private static void rmsNormDxGammaRow(MemorySegment x, MemorySegment gamma, MemorySegment dy, MemorySegment dx,
+                                          long off, int d, float s, float[] accG, double[] pg, int at) {
+        int vd = S.loopBound(d);
+        FloatVector sgx = FloatVector.zero(S);
+        for (int j = 0; j < vd; j += L) {
+            FloatVector g = load(dy, off + j).mul(load(gamma, j));
+            sgx = g.fma(load(x, off + j), sgx);
+        }
+        float mgx = (float) ((sgx.reduceLanes(VectorOperators.ADD)
+                + NormPlain.gradDotXhat(x, gamma, dy, off, vd, d, 0f, 1f)) / d);
+        FloatVector negC = FloatVector.broadcast(S, -(s * s * mgx));
+        for (int j = 0; j < vd; j += L) {
+            FloatVector gradOut = load(dy, off + j);
+            FloatVector xv = load(x, off + j);
+            store(xv.fma(negC, gradOut.mul(load(gamma, j))).mul(s), dx, off + j);
+            xv.mul(s).fma(gradOut, FloatVector.fromArray(S, accG, j)).intoArray(accG, j);
+        }
+        NormPlain.rmsNormDx(x, gamma, dy, dx, off, vd, d, s, mgx);
+        NormPlain.layerNormParams(x, dy, off, vd, d, 0f, s, pg, null, at);
     }
 }
