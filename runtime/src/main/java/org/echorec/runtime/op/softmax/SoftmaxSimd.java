@@ -17,9 +17,10 @@ import org.echorec.runtime.tensor.Tensor;
  * Softmax and the fused cross-entropy with the Vector API, parallel over rows. The cross-entropy's
  * log-sum-exp is {@link SoftmaxPlain}'s blocked one (note "blocked log-sum-exp") with vector block
  * max and block exp-sums; exp is the JDK's vector intrinsic (PERF_NOTES, 6). Within a block, the float
- * exp-sum has two accumulators of at most BLOCK/(2·lanes) terms each, so its error is at most about
- * (BLOCK/(2·lanes) + log₂ lanes)·2⁻²⁴ ≈ 6e-6 of the block sum (128-bit), before the double running sum.
- * Scalar tails run the plain helpers.
+ * exp-sum has two accumulators of at most BLOCK/(2·lanes) terms each, so its relative error is at most
+ * about (BLOCK/(2·lanes) + log₂ lanes)·2⁻²⁴: 1.5e-5 at 128 bits, 4e-6 at 512, whatever V is, since
+ * the blocks meet in a double. Softmax's row sums and its backward's dot products are blocked the
+ * same way (one accumulator). Scalar tails run the plain helpers.
  */
 public final class SoftmaxSimd {
     private static final VectorSpecies<Float> S = SimdSpecies.F;
