@@ -1,6 +1,14 @@
 package org.echorec.runtime.autograd;
 
 import org.echorec.runtime.op.Unary;
+import org.echorec.runtime.op.binary.BinaryGrad;
+import org.echorec.runtime.op.conv.ConvGrad;
+import org.echorec.runtime.op.gather.GatherGrad;
+import org.echorec.runtime.op.norm.NormGrad;
+import org.echorec.runtime.op.random.RandomGrad;
+import org.echorec.runtime.op.random.Rng;
+import org.echorec.runtime.op.reduce.ReduceGrad;
+import org.echorec.runtime.op.softmax.SoftmaxGrad;
 import org.echorec.runtime.op.unary.UnaryGrad;
 import org.echorec.runtime.op.view.ViewGrad;
 import org.echorec.runtime.tensor.Tensor;
@@ -87,5 +95,95 @@ public final class F {
 
     public static Tensor square(Tensor x) {
         return UnaryGrad.apply(Unary.SQUARE, x);
+    }
+
+    // ------------------------------------------------------------------ arithmetic (b broadcast over a's leading axes)
+
+    public static Tensor add(Tensor a, Tensor b) {
+        return BinaryGrad.add(a, b);
+    }
+
+    public static Tensor sub(Tensor a, Tensor b) {
+        return BinaryGrad.sub(a, b);
+    }
+
+    public static Tensor mul(Tensor a, Tensor b) {
+        return BinaryGrad.mul(a, b);
+    }
+
+    public static Tensor div(Tensor a, Tensor b) {
+        return BinaryGrad.div(a, b);
+    }
+
+    /** {@code alpha·x}. */
+    public static Tensor scale(Tensor x, float alpha) {
+        return BinaryGrad.scale(x, alpha);
+    }
+
+    /** {@code x + beta}. */
+    public static Tensor addScalar(Tensor x, float beta) {
+        return BinaryGrad.addScalar(x, beta);
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    public static Tensor sum(Tensor x, int axis) {
+        return ReduceGrad.sum(x, axis);
+    }
+
+    public static Tensor mean(Tensor x, int axis) {
+        return ReduceGrad.mean(x, axis);
+    }
+
+    /** Sum of every element, shape []. */
+    public static Tensor sumAll(Tensor x) {
+        return ReduceGrad.sumAll(x);
+    }
+
+    /** Mean of every element, shape []. */
+    public static Tensor meanAll(Tensor x) {
+        return ReduceGrad.meanAll(x);
+    }
+
+    // ------------------------------------------------------------------ normalisation, softmax, losses
+
+    public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
+        return NormGrad.layerNorm(x, gamma, beta, eps);
+    }
+
+    public static Tensor rmsNorm(Tensor x, Tensor gamma, float eps) {
+        return NormGrad.rmsNorm(x, gamma, eps);
+    }
+
+    /** Softmax over the last axis. */
+    public static Tensor softmax(Tensor x) {
+        return SoftmaxGrad.softmax(x);
+    }
+
+    /** Mean cross-entropy of logits [rows, V] against int32 targets [rows]; targets &lt; 0 are ignored. */
+    public static Tensor crossEntropy(Tensor logits, Tensor targets) {
+        return SoftmaxGrad.crossEntropy(logits, targets);
+    }
+
+    /** Per-row cross-entropy [rows]. */
+    public static Tensor crossEntropyPerRow(Tensor logits, Tensor targets) {
+        return SoftmaxGrad.crossEntropyPerRow(logits, targets);
+    }
+
+    // ------------------------------------------------------------------ lookup, dropout, convolution
+
+    /** {@code table[ids]}; the padding id's row gets no gradient (−1: none). */
+    public static Tensor embedding(Tensor table, Tensor ids, int paddingIndex) {
+        return GatherGrad.embedding(table, ids, paddingIndex);
+    }
+
+    /** Inverted dropout; the identity when not training. */
+    public static Tensor dropout(Tensor x, float p, Rng rng, boolean training) {
+        return RandomGrad.dropout(x, p, rng, training);
+    }
+
+    /** Depthwise causal convolution, x [B, L, C], w [C, K], bias [C] or null. */
+    public static Tensor causalConv1d(Tensor x, Tensor w, Tensor bias) {
+        return ConvGrad.causalConv1d(x, w, bias);
     }
 }
