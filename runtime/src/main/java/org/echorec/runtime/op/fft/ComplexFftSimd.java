@@ -1,8 +1,6 @@
 package org.echorec.runtime.op.fft;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.echorec.runtime.backend.cpu.simd.SimdSpecies;
@@ -10,56 +8,54 @@ import org.echorec.runtime.backend.cpu.simd.SimdSpecies;
 /**
  * The forward complex FFT of a {@link FftPlan} with the Vector API, on one vector of channels at
  * once: the layout of {@link ComplexFftPlain} with W = the lane count, so element t is a vector of
- * real parts at byte {@code t·ELEM} and a vector of imaginary parts right after it. Every butterfly is
- * the plain one with each float replaced by a vector of channels; twiddles are scalars broadcast to
- * all lanes. The scratch is off-heap and 64-byte aligned (PERF_NOTES 5), so an element's vectors
- * never straddle cache lines on 512-bit vectors.
+ * real parts at float {@code t·ELEM} and a vector of imaginary parts right after it. Every butterfly
+ * is the plain one with each float replaced by a vector of channels; twiddles are broadcast once per
+ * column j. The first column of every stage ({@code j = 0}) has unit twiddles and skips the
+ * multiplications; C2 unswitches that test out of the inner loop.
  *
- * <p>Each radix has its own stage loop with the butterfly written out in it rather than a shared loop
- * calling a butterfly function: vectors only stay in registers when C2 inlines everything, and a
- * function parameter in the hot loop defeats that (PERF_NOTES, pitfall 2). The first column of
- * every stage ({@code j = 0}) has unit twiddles and skips the multiplications; C2 unswitches that test
- * out of the inner loop.
+ * <p>Note: no vector helpers in hot loops. A radix-4 or radix-5 stage is 60–100 vector operations in
+ * one loop, more than C2's inlining node budget (NodeCountInliningCutoff) allows. The Vector API's
+ * own methods are force-inlined past that budget, but a small helper of ours taking or returning a
+ * vector ({@code load(…)}, {@code store(re, im)}, a complex multiply) is then compiled as a call and
+ * every vector crossing it is boxed: measured here at ~400 MB of garbage and 10× the time per call
+ * at [2048, 200, 64]. So the loops below spell out {@code fromArray}/{@code intoArray}/{@code fma}
+ * directly, and helpers take arrays and offsets only. The scratch is heap arrays: their accesses
+ * are cheaper to compile than off-heap segments, and the transform's data stays in L1 either way.
  */
 final class ComplexFftSimd {
     static final VectorSpecies<Float> S = SimdSpecies.F;
     static final int L = S.length();
-    static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    /** Bytes from an element's real vector to its imaginary vector. */
-    static final long HALF = 4L * L;
-    /** Bytes per element (a real and an imaginary vector). */
-    static final long ELEM = 8L * L;
+    /** Floats from an element's real vector to its imaginary vector. */
+    static final int HALF = L;
+    /** Floats per element (a real and an imaginary vector). */
+    static final int ELEM = 2 * L;
 
     private ComplexFftSimd() {}
 
-    /** Per-thread off-heap buffers, grown when a longer transform first needs more. */
+    /** Per-thread buffers, grown when a longer transform first needs more. */
     static final class Scratch {
-        MemorySegment a = MemorySegment.NULL;
-        MemorySegment b = MemorySegment.NULL;
-        MemorySegment c = MemorySegment.NULL;
-        MemorySegment d = MemorySegment.NULL;
-        MemorySegment tmp = MemorySegment.NULL;
+        float[] a = new float[0];
+        float[] b = new float[0];
+        float[] c = new float[0];
+        float[] d = new float[0];
+        float[] tmp = new float[0];
 
         Scratch ensure(FftPlan plan) {
-            long main = ELEM * plan.n;
-            if (a.byteSize() < main) {
-                a = allocate(main);
-                b = allocate(main);
+            int main = ELEM * plan.n;
+            if (a.length < main) {
+                a = new float[main];
+                b = new float[main];
             }
-            long chirp = ELEM * plan.bluesteinLength();
-            if (c.byteSize() < chirp) {
-                c = allocate(chirp);
-                d = allocate(chirp);
+            int chirp = ELEM * plan.bluesteinLength();
+            if (c.length < chirp) {
+                c = new float[chirp];
+                d = new float[chirp];
             }
-            long generic = 2 * ELEM * (plan.maxGenericRadix / 2 + 1);
-            if (tmp.byteSize() < generic) {
-                tmp = allocate(generic);
+            int generic = 2 * ELEM * (plan.maxGenericRadix / 2 + 1);
+            if (tmp.length < generic) {
+                tmp = new float[generic];
             }
             return this;
-        }
-
-        private static MemorySegment allocate(long bytes) {
-            return Arena.ofAuto().allocate(bytes, 64);
         }
     }
 
@@ -70,22 +66,22 @@ final class ComplexFftSimd {
     }
 
     /** Forward DFT of the plan's elements in {@code a} ({@code b} is work); returns the buffer holding it. */
-    static MemorySegment forward(FftPlan plan, MemorySegment a, MemorySegment b, Scratch s) {
+    static float[] forward(FftPlan plan, float[] a, float[] b, Scratch s) {
         if (plan.bluestein != null) {
             return bluestein(plan.bluestein, a, s);
         }
-        MemorySegment in = a;
-        MemorySegment out = b;
+        float[] in = a;
+        float[] out = b;
         for (int st = 0; st < plan.stages; st++) {
             stage(plan, st, in, out, s.tmp);
-            MemorySegment t = in;
+            float[] t = in;
             in = out;
             out = t;
         }
         return in;
     }
 
-    private static void stage(FftPlan plan, int st, MemorySegment in, MemorySegment out, MemorySegment tmp) {
+    private static void stage(FftPlan plan, int st, float[] in, float[] out, float[] tmp) {
         int m = plan.span[st];
         int s = plan.stride[st];
         int tw = plan.twOffset[st];
@@ -98,112 +94,111 @@ final class ComplexFftSimd {
         }
     }
 
-    // ------------------------------------------------------------------ vector access
-
-    static FloatVector ld(MemorySegment m, long byteOffset) {
-        return FloatVector.fromMemorySegment(S, m, byteOffset, ORDER);
-    }
-
-    /** {@code a·b + c} with a scalar b (the Vector API has no such fma overload). */
-    static FloatVector madd(FloatVector a, float b, FloatVector c) {
-        return a.fma(FloatVector.broadcast(S, b), c);
-    }
-
-    /** Stores an element: real vector at {@code at}, imaginary vector after it. */
-    static void st(MemorySegment m, long at, FloatVector re, FloatVector im) {
-        re.intoMemorySegment(m, at, ORDER);
-        im.intoMemorySegment(m, at + HALF, ORDER);
-    }
-
-    /** Stores the element {@code (re + i·im)·(wr + i·wi)}. */
-    private static void stTw(MemorySegment m, long at, FloatVector re, FloatVector im, float wr, float wi) {
-        st(m, at, madd(re, wr, im.mul(-wi)), madd(re, wi, im.mul(wr)));
-    }
-
     // ------------------------------------------------------------------ stages
 
-    private static void stage2(MemorySegment in, MemorySegment out, int m, int s, float[] twRe, float[] twIm, int tw) {
-        long is = s * (long) m * ELEM;
-        long os = s * ELEM;
+    private static void stage2(float[] in, float[] out, int m, int s, float[] twRe, float[] twIm, int tw) {
+        int is = s * m * ELEM;
+        int os = s * ELEM;
         for (int j = 0; j < m; j++) {
-            float w1r = twRe[tw + j];
-            float w1i = twIm[tw + j];
+            FloatVector w1r = FloatVector.broadcast(S, twRe[tw + j]);
+            FloatVector w1i = FloatVector.broadcast(S, twIm[tw + j]);
+            FloatVector n1i = FloatVector.broadcast(S, -twIm[tw + j]);
             for (int q = 0; q < s; q++) {
-                long src = (q + (long) s * j) * ELEM;
-                long dst = (q + 2L * s * j) * ELEM;
-                FloatVector a0r = ld(in, src);
-                FloatVector a0i = ld(in, src + HALF);
-                FloatVector a1r = ld(in, src + is);
-                FloatVector a1i = ld(in, src + is + HALF);
-                st(out, dst, a0r.add(a1r), a0i.add(a1i));
+                int src = (q + s * j) * ELEM;
+                int dst = (q + 2 * s * j) * ELEM;
+                FloatVector a0r = FloatVector.fromArray(S, in, src);
+                FloatVector a0i = FloatVector.fromArray(S, in, src + HALF);
+                FloatVector a1r = FloatVector.fromArray(S, in, src + is);
+                FloatVector a1i = FloatVector.fromArray(S, in, src + is + HALF);
+                a0r.add(a1r).intoArray(out, dst);
+                a0i.add(a1i).intoArray(out, dst + HALF);
+                FloatVector dr = a0r.sub(a1r);
+                FloatVector di = a0i.sub(a1i);
                 if (j == 0) {
-                    st(out, dst + os, a0r.sub(a1r), a0i.sub(a1i));
+                    dr.intoArray(out, dst + os);
+                    di.intoArray(out, dst + os + HALF);
                 } else {
-                    stTw(out, dst + os, a0r.sub(a1r), a0i.sub(a1i), w1r, w1i);
+                    dr.fma(w1r, di.mul(n1i)).intoArray(out, dst + os);
+                    dr.fma(w1i, di.mul(w1r)).intoArray(out, dst + os + HALF);
                 }
             }
         }
     }
 
-    private static void stage3(MemorySegment in, MemorySegment out, int m, int s, float[] twRe, float[] twIm, int tw) {
-        final float h = (float) Math.sqrt(0.75);
-        long is = s * (long) m * ELEM;
-        long os = s * ELEM;
+    private static void stage3(float[] in, float[] out, int m, int s, float[] twRe, float[] twIm, int tw) {
+        FloatVector half = FloatVector.broadcast(S, -0.5f);
+        FloatVector h = FloatVector.broadcast(S, (float) Math.sqrt(0.75));
+        int is = s * m * ELEM;
+        int os = s * ELEM;
         for (int j = 0; j < m; j++) {
             int t = tw + 2 * j;
-            float w1r = twRe[t];
-            float w1i = twIm[t];
-            float w2r = twRe[t + 1];
-            float w2i = twIm[t + 1];
+            FloatVector w1r = FloatVector.broadcast(S, twRe[t]);
+            FloatVector w1i = FloatVector.broadcast(S, twIm[t]);
+            FloatVector n1i = FloatVector.broadcast(S, -twIm[t]);
+            FloatVector w2r = FloatVector.broadcast(S, twRe[t + 1]);
+            FloatVector w2i = FloatVector.broadcast(S, twIm[t + 1]);
+            FloatVector n2i = FloatVector.broadcast(S, -twIm[t + 1]);
             for (int q = 0; q < s; q++) {
-                long src = (q + (long) s * j) * ELEM;
-                long dst = (q + 3L * s * j) * ELEM;
-                FloatVector a0r = ld(in, src);
-                FloatVector a0i = ld(in, src + HALF);
-                FloatVector a1r = ld(in, src + is);
-                FloatVector a1i = ld(in, src + is + HALF);
-                FloatVector a2r = ld(in, src + 2 * is);
-                FloatVector a2i = ld(in, src + 2 * is + HALF);
+                int src = (q + s * j) * ELEM;
+                int dst = (q + 3 * s * j) * ELEM;
+                FloatVector a0r = FloatVector.fromArray(S, in, src);
+                FloatVector a0i = FloatVector.fromArray(S, in, src + HALF);
+                FloatVector a1r = FloatVector.fromArray(S, in, src + is);
+                FloatVector a1i = FloatVector.fromArray(S, in, src + is + HALF);
+                FloatVector a2r = FloatVector.fromArray(S, in, src + 2 * is);
+                FloatVector a2i = FloatVector.fromArray(S, in, src + 2 * is + HALF);
                 FloatVector tr = a1r.add(a2r);
                 FloatVector ti = a1i.add(a2i);
                 FloatVector dr = a1r.sub(a2r).mul(h);
                 FloatVector di = a1i.sub(a2i).mul(h);
-                FloatVector mr = madd(tr, -0.5f, a0r);
-                FloatVector mi = madd(ti, -0.5f, a0i);
-                st(out, dst, a0r.add(tr), a0i.add(ti));
+                FloatVector mr = tr.fma(half, a0r);
+                FloatVector mi = ti.fma(half, a0i);
+                a0r.add(tr).intoArray(out, dst);
+                a0i.add(ti).intoArray(out, dst + HALF);
+                FloatVector b1r = mr.add(di);
+                FloatVector b1i = mi.sub(dr);
+                FloatVector b2r = mr.sub(di);
+                FloatVector b2i = mi.add(dr);
                 if (j == 0) {
-                    st(out, dst + os, mr.add(di), mi.sub(dr));
-                    st(out, dst + 2 * os, mr.sub(di), mi.add(dr));
+                    b1r.intoArray(out, dst + os);
+                    b1i.intoArray(out, dst + os + HALF);
+                    b2r.intoArray(out, dst + 2 * os);
+                    b2i.intoArray(out, dst + 2 * os + HALF);
                 } else {
-                    stTw(out, dst + os, mr.add(di), mi.sub(dr), w1r, w1i);
-                    stTw(out, dst + 2 * os, mr.sub(di), mi.add(dr), w2r, w2i);
+                    b1r.fma(w1r, b1i.mul(n1i)).intoArray(out, dst + os);
+                    b1r.fma(w1i, b1i.mul(w1r)).intoArray(out, dst + os + HALF);
+                    b2r.fma(w2r, b2i.mul(n2i)).intoArray(out, dst + 2 * os);
+                    b2r.fma(w2i, b2i.mul(w2r)).intoArray(out, dst + 2 * os + HALF);
                 }
             }
         }
     }
 
-    private static void stage4(MemorySegment in, MemorySegment out, int m, int s, float[] twRe, float[] twIm, int tw) {
-        long is = s * (long) m * ELEM;
-        long os = s * ELEM;
+    private static void stage4(float[] in, float[] out, int m, int s, float[] twRe, float[] twIm, int tw) {
+        int is = s * m * ELEM;
+        int os = s * ELEM;
         for (int j = 0; j < m; j++) {
             int t = tw + 3 * j;
-            float w1r = twRe[t];
-            float w1i = twIm[t];
-            float w2r = twRe[t + 1];
-            float w2i = twIm[t + 1];
-            float w3r = twRe[t + 2];
-            float w3i = twIm[t + 2];
+            FloatVector w1r = FloatVector.broadcast(S, twRe[t]);
+            FloatVector w1i = FloatVector.broadcast(S, twIm[t]);
+            FloatVector n1i = FloatVector.broadcast(S, -twIm[t]);
+            FloatVector w2r = FloatVector.broadcast(S, twRe[t + 1]);
+            FloatVector w2i = FloatVector.broadcast(S, twIm[t + 1]);
+            FloatVector n2i = FloatVector.broadcast(S, -twIm[t + 1]);
+            FloatVector w3r = FloatVector.broadcast(S, twRe[t + 2]);
+            FloatVector w3i = FloatVector.broadcast(S, twIm[t + 2]);
+            FloatVector n3i = FloatVector.broadcast(S, -twIm[t + 2]);
             for (int q = 0; q < s; q++) {
-                long src = (q + (long) s * j) * ELEM;
-                long dst = (q + 4L * s * j) * ELEM;
-                FloatVector a0r = ld(in, src);
-                FloatVector a0i = ld(in, src + HALF);
-                FloatVector a1r = ld(in, src + is);
-                FloatVector a1i = ld(in, src + is + HALF);
-                FloatVector a2r = ld(in, src + 2 * is);
-                FloatVector a2i = ld(in, src + 2 * is + HALF);
-                FloatVector a3r = ld(in, src + 3 * is);
-                FloatVector a3i = ld(in, src + 3 * is + HALF);
+                int src = (q + s * j) * ELEM;
+                int dst = (q + 4 * s * j) * ELEM;
+                FloatVector a0r = FloatVector.fromArray(S, in, src);
+                FloatVector a0i = FloatVector.fromArray(S, in, src + HALF);
+                FloatVector a1r = FloatVector.fromArray(S, in, src + is);
+                FloatVector a1i = FloatVector.fromArray(S, in, src + is + HALF);
+                FloatVector a2r = FloatVector.fromArray(S, in, src + 2 * is);
+                FloatVector a2i = FloatVector.fromArray(S, in, src + 2 * is + HALF);
+                FloatVector a3r = FloatVector.fromArray(S, in, src + 3 * is);
+                FloatVector a3i = FloatVector.fromArray(S, in, src + 3 * is + HALF);
                 FloatVector t0r = a0r.add(a2r);
                 FloatVector t0i = a0i.add(a2i);
                 FloatVector t1r = a0r.sub(a2r);
@@ -212,173 +207,238 @@ final class ComplexFftSimd {
                 FloatVector t2i = a1i.add(a3i);
                 FloatVector t3r = a1r.sub(a3r);
                 FloatVector t3i = a1i.sub(a3i);
-                st(out, dst, t0r.add(t2r), t0i.add(t2i));
+                t0r.add(t2r).intoArray(out, dst);
+                t0i.add(t2i).intoArray(out, dst + HALF);
+                FloatVector b1r = t1r.add(t3i);
+                FloatVector b1i = t1i.sub(t3r);
+                FloatVector b2r = t0r.sub(t2r);
+                FloatVector b2i = t0i.sub(t2i);
+                FloatVector b3r = t1r.sub(t3i);
+                FloatVector b3i = t1i.add(t3r);
                 if (j == 0) {
-                    st(out, dst + os, t1r.add(t3i), t1i.sub(t3r));
-                    st(out, dst + 2 * os, t0r.sub(t2r), t0i.sub(t2i));
-                    st(out, dst + 3 * os, t1r.sub(t3i), t1i.add(t3r));
+                    b1r.intoArray(out, dst + os);
+                    b1i.intoArray(out, dst + os + HALF);
+                    b2r.intoArray(out, dst + 2 * os);
+                    b2i.intoArray(out, dst + 2 * os + HALF);
+                    b3r.intoArray(out, dst + 3 * os);
+                    b3i.intoArray(out, dst + 3 * os + HALF);
                 } else {
-                    stTw(out, dst + os, t1r.add(t3i), t1i.sub(t3r), w1r, w1i);
-                    stTw(out, dst + 2 * os, t0r.sub(t2r), t0i.sub(t2i), w2r, w2i);
-                    stTw(out, dst + 3 * os, t1r.sub(t3i), t1i.add(t3r), w3r, w3i);
+                    b1r.fma(w1r, b1i.mul(n1i)).intoArray(out, dst + os);
+                    b1r.fma(w1i, b1i.mul(w1r)).intoArray(out, dst + os + HALF);
+                    b2r.fma(w2r, b2i.mul(n2i)).intoArray(out, dst + 2 * os);
+                    b2r.fma(w2i, b2i.mul(w2r)).intoArray(out, dst + 2 * os + HALF);
+                    b3r.fma(w3r, b3i.mul(n3i)).intoArray(out, dst + 3 * os);
+                    b3r.fma(w3i, b3i.mul(w3r)).intoArray(out, dst + 3 * os + HALF);
                 }
             }
         }
     }
 
-    private static void stage5(MemorySegment in, MemorySegment out, int m, int s, float[] twRe, float[] twIm, int tw) {
-        final float c1 = (float) Math.cos(2 * Math.PI / 5);
-        final float c2 = (float) Math.cos(4 * Math.PI / 5);
-        final float s1 = (float) Math.sin(2 * Math.PI / 5);
-        final float s2 = (float) Math.sin(4 * Math.PI / 5);
-        long is = s * (long) m * ELEM;
-        long os = s * ELEM;
+    private static void stage5(float[] in, float[] out, int m, int s, float[] twRe, float[] twIm, int tw) {
+        FloatVector c1 = FloatVector.broadcast(S, (float) Math.cos(2 * Math.PI / 5));
+        FloatVector c2 = FloatVector.broadcast(S, (float) Math.cos(4 * Math.PI / 5));
+        FloatVector s1 = FloatVector.broadcast(S, (float) Math.sin(2 * Math.PI / 5));
+        FloatVector s2 = FloatVector.broadcast(S, (float) Math.sin(4 * Math.PI / 5));
+        FloatVector ns1 = FloatVector.broadcast(S, (float) -Math.sin(2 * Math.PI / 5));
+        int is = s * m * ELEM;
+        int os = s * ELEM;
         for (int j = 0; j < m; j++) {
             int t = tw + 4 * j;
-            float w1r = twRe[t];
-            float w1i = twIm[t];
-            float w2r = twRe[t + 1];
-            float w2i = twIm[t + 1];
-            float w3r = twRe[t + 2];
-            float w3i = twIm[t + 2];
-            float w4r = twRe[t + 3];
-            float w4i = twIm[t + 3];
+            FloatVector w1r = FloatVector.broadcast(S, twRe[t]);
+            FloatVector w1i = FloatVector.broadcast(S, twIm[t]);
+            FloatVector n1i = FloatVector.broadcast(S, -twIm[t]);
+            FloatVector w2r = FloatVector.broadcast(S, twRe[t + 1]);
+            FloatVector w2i = FloatVector.broadcast(S, twIm[t + 1]);
+            FloatVector n2i = FloatVector.broadcast(S, -twIm[t + 1]);
+            FloatVector w3r = FloatVector.broadcast(S, twRe[t + 2]);
+            FloatVector w3i = FloatVector.broadcast(S, twIm[t + 2]);
+            FloatVector n3i = FloatVector.broadcast(S, -twIm[t + 2]);
+            FloatVector w4r = FloatVector.broadcast(S, twRe[t + 3]);
+            FloatVector w4i = FloatVector.broadcast(S, twIm[t + 3]);
+            FloatVector n4i = FloatVector.broadcast(S, -twIm[t + 3]);
             for (int q = 0; q < s; q++) {
-                long src = (q + (long) s * j) * ELEM;
-                long dst = (q + 5L * s * j) * ELEM;
-                FloatVector a0r = ld(in, src);
-                FloatVector a0i = ld(in, src + HALF);
-                FloatVector a1r = ld(in, src + is);
-                FloatVector a1i = ld(in, src + is + HALF);
-                FloatVector a4r = ld(in, src + 4 * is);
-                FloatVector a4i = ld(in, src + 4 * is + HALF);
+                int src = (q + s * j) * ELEM;
+                int dst = (q + 5 * s * j) * ELEM;
+                FloatVector a0r = FloatVector.fromArray(S, in, src);
+                FloatVector a0i = FloatVector.fromArray(S, in, src + HALF);
+                FloatVector a1r = FloatVector.fromArray(S, in, src + is);
+                FloatVector a1i = FloatVector.fromArray(S, in, src + is + HALF);
+                FloatVector a4r = FloatVector.fromArray(S, in, src + 4 * is);
+                FloatVector a4i = FloatVector.fromArray(S, in, src + 4 * is + HALF);
                 FloatVector t1r = a1r.add(a4r);
                 FloatVector t1i = a1i.add(a4i);
                 FloatVector t3r = a1r.sub(a4r);
                 FloatVector t3i = a1i.sub(a4i);
-                FloatVector a2r = ld(in, src + 2 * is);
-                FloatVector a2i = ld(in, src + 2 * is + HALF);
-                FloatVector a3r = ld(in, src + 3 * is);
-                FloatVector a3i = ld(in, src + 3 * is + HALF);
+                FloatVector a2r = FloatVector.fromArray(S, in, src + 2 * is);
+                FloatVector a2i = FloatVector.fromArray(S, in, src + 2 * is + HALF);
+                FloatVector a3r = FloatVector.fromArray(S, in, src + 3 * is);
+                FloatVector a3i = FloatVector.fromArray(S, in, src + 3 * is + HALF);
                 FloatVector t2r = a2r.add(a3r);
                 FloatVector t2i = a2i.add(a3i);
                 FloatVector t4r = a2r.sub(a3r);
                 FloatVector t4i = a2i.sub(a3i);
-                FloatVector car = madd(t2r, c2, madd(t1r, c1, a0r));
-                FloatVector cai = madd(t2i, c2, madd(t1i, c1, a0i));
-                FloatVector sar = madd(t4r, s2, t3r.mul(s1));
-                FloatVector sai = madd(t4i, s2, t3i.mul(s1));
-                FloatVector cbr = madd(t2r, c1, madd(t1r, c2, a0r));
-                FloatVector cbi = madd(t2i, c1, madd(t1i, c2, a0i));
-                FloatVector sbr = madd(t4r, -s1, t3r.mul(s2));
-                FloatVector sbi = madd(t4i, -s1, t3i.mul(s2));
-                st(out, dst, a0r.add(t1r).add(t2r), a0i.add(t1i).add(t2i));
+                FloatVector car = t2r.fma(c2, t1r.fma(c1, a0r));
+                FloatVector cai = t2i.fma(c2, t1i.fma(c1, a0i));
+                FloatVector sar = t4r.fma(s2, t3r.mul(s1));
+                FloatVector sai = t4i.fma(s2, t3i.mul(s1));
+                FloatVector cbr = t2r.fma(c1, t1r.fma(c2, a0r));
+                FloatVector cbi = t2i.fma(c1, t1i.fma(c2, a0i));
+                FloatVector sbr = t4r.fma(ns1, t3r.mul(s2));
+                FloatVector sbi = t4i.fma(ns1, t3i.mul(s2));
+                a0r.add(t1r).add(t2r).intoArray(out, dst);
+                a0i.add(t1i).add(t2i).intoArray(out, dst + HALF);
+                FloatVector b1r = car.add(sai);
+                FloatVector b1i = cai.sub(sar);
+                FloatVector b2r = cbr.add(sbi);
+                FloatVector b2i = cbi.sub(sbr);
+                FloatVector b3r = cbr.sub(sbi);
+                FloatVector b3i = cbi.add(sbr);
+                FloatVector b4r = car.sub(sai);
+                FloatVector b4i = cai.add(sar);
                 if (j == 0) {
-                    st(out, dst + os, car.add(sai), cai.sub(sar));
-                    st(out, dst + 2 * os, cbr.add(sbi), cbi.sub(sbr));
-                    st(out, dst + 3 * os, cbr.sub(sbi), cbi.add(sbr));
-                    st(out, dst + 4 * os, car.sub(sai), cai.add(sar));
+                    b1r.intoArray(out, dst + os);
+                    b1i.intoArray(out, dst + os + HALF);
+                    b2r.intoArray(out, dst + 2 * os);
+                    b2i.intoArray(out, dst + 2 * os + HALF);
+                    b3r.intoArray(out, dst + 3 * os);
+                    b3i.intoArray(out, dst + 3 * os + HALF);
+                    b4r.intoArray(out, dst + 4 * os);
+                    b4i.intoArray(out, dst + 4 * os + HALF);
                 } else {
-                    stTw(out, dst + os, car.add(sai), cai.sub(sar), w1r, w1i);
-                    stTw(out, dst + 2 * os, cbr.add(sbi), cbi.sub(sbr), w2r, w2i);
-                    stTw(out, dst + 3 * os, cbr.sub(sbi), cbi.add(sbr), w3r, w3i);
-                    stTw(out, dst + 4 * os, car.sub(sai), cai.add(sar), w4r, w4i);
+                    b1r.fma(w1r, b1i.mul(n1i)).intoArray(out, dst + os);
+                    b1r.fma(w1i, b1i.mul(w1r)).intoArray(out, dst + os + HALF);
+                    b2r.fma(w2r, b2i.mul(n2i)).intoArray(out, dst + 2 * os);
+                    b2r.fma(w2i, b2i.mul(w2r)).intoArray(out, dst + 2 * os + HALF);
+                    b3r.fma(w3r, b3i.mul(n3i)).intoArray(out, dst + 3 * os);
+                    b3r.fma(w3i, b3i.mul(w3r)).intoArray(out, dst + 3 * os + HALF);
+                    b4r.fma(w4r, b4i.mul(n4i)).intoArray(out, dst + 4 * os);
+                    b4r.fma(w4i, b4i.mul(w4r)).intoArray(out, dst + 4 * os + HALF);
                 }
             }
         }
     }
 
     /** The generic prime radix of {@link ComplexFftPlain#stageGeneric}, a vector of channels at a time. */
-    private static void stageGeneric(FftPlan plan, int st, MemorySegment in, MemorySegment out, MemorySegment tmp) {
+    private static void stageGeneric(FftPlan plan, int st, float[] in, float[] out, float[] tmp) {
         int p = plan.radix[st];
         int m = plan.span[st];
         int s = plan.stride[st];
-        long is = s * (long) m * ELEM;
-        long os = s * ELEM;
+        int is = s * m * ELEM;
+        int os = s * ELEM;
         for (int j = 0; j < m; j++) {
-            int tw = plan.twOffset[st] + j * (p - 1);
             for (int q = 0; q < s; q++) {
-                long src = (q + (long) s * j) * ELEM;
-                long dst = (q + (long) p * s * j) * ELEM;
-                genericButterfly(plan, st, in, src, is, out, dst, os, tw, tmp);
+                int src = (q + s * j) * ELEM;
+                int dst = (q + p * s * j) * ELEM;
+                genericSums(p, in, src, is, out, dst, tmp);
+                genericOutputs(plan, st, j, in, src, out, dst, os, tmp);
             }
         }
     }
 
-    /** tmp holds {@code t_r} at byte {@code 2r·ELEM} and {@code u_r} right after it. */
-    private static void genericButterfly(FftPlan plan, int st, MemorySegment in, long src, long is, MemorySegment out,
-                                         long dst, long os, int tw, MemorySegment tmp) {
-        int p = plan.radix[st];
-        int half = (p - 1) / 2;
-        FloatVector a0r = ld(in, src);
-        FloatVector a0i = ld(in, src + HALF);
-        FloatVector sumR = a0r;
-        FloatVector sumI = a0i;
-        for (int r = 1; r <= half; r++) {
-            FloatVector xr = ld(in, src + r * is);
-            FloatVector xi = ld(in, src + r * is + HALF);
-            FloatVector yr = ld(in, src + (p - r) * is);
-            FloatVector yi = ld(in, src + (p - r) * is + HALF);
+    /**
+     * Stores {@code b_0} and, for r ≤ (p−1)/2, {@code t_r = a_r + a_{p−r}} at float {@code 2r·ELEM} of
+     * tmp and {@code u_r = a_r − a_{p−r}} right after it.
+     */
+    private static void genericSums(int p, float[] in, int src, int is, float[] out, int dst, float[] tmp) {
+        FloatVector sumR = FloatVector.fromArray(S, in, src);
+        FloatVector sumI = FloatVector.fromArray(S, in, src + HALF);
+        for (int r = 1; 2 * r < p; r++) {
+            FloatVector xr = FloatVector.fromArray(S, in, src + r * is);
+            FloatVector xi = FloatVector.fromArray(S, in, src + r * is + HALF);
+            FloatVector yr = FloatVector.fromArray(S, in, src + (p - r) * is);
+            FloatVector yi = FloatVector.fromArray(S, in, src + (p - r) * is + HALF);
             FloatVector tr = xr.add(yr);
             FloatVector ti = xi.add(yi);
-            st(tmp, 2 * r * ELEM, tr, ti);
-            st(tmp, (2 * r + 1) * ELEM, xr.sub(yr), xi.sub(yi));
+            tr.intoArray(tmp, 2 * r * ELEM);
+            ti.intoArray(tmp, 2 * r * ELEM + HALF);
+            xr.sub(yr).intoArray(tmp, (2 * r + 1) * ELEM);
+            xi.sub(yi).intoArray(tmp, (2 * r + 1) * ELEM + HALF);
             sumR = sumR.add(tr);
             sumI = sumI.add(ti);
         }
-        st(out, dst, sumR, sumI);
-        for (int k = 1; k <= half; k++) {
-            FloatVector pr = a0r;
-            FloatVector pi = a0i;
+        sumR.intoArray(out, dst);
+        sumI.intoArray(out, dst + HALF);
+    }
+
+    /** Outputs k and p−k from the sums in tmp, twiddled, for k ≤ (p−1)/2. */
+    private static void genericOutputs(FftPlan plan, int st, int j, float[] in, int src, float[] out, int dst, int os,
+                                       float[] tmp) {
+        int p = plan.radix[st];
+        int roots = plan.rootOffset[st];
+        int tw = plan.twOffset[st] + j * (p - 1);
+        for (int k = 1; 2 * k < p; k++) {
+            FloatVector pr = FloatVector.fromArray(S, in, src);
+            FloatVector pi = FloatVector.fromArray(S, in, src + HALF);
             FloatVector qr = FloatVector.zero(S);
             FloatVector qi = FloatVector.zero(S);
             int idx = 0;
-            for (int r = 1; r <= half; r++) {
+            for (int r = 1; 2 * r < p; r++) {
                 idx += k;
                 if (idx >= p) {
                     idx -= p;
                 }
-                float c = plan.rootCos[plan.rootOffset[st] + idx];
-                float sn = plan.rootSin[plan.rootOffset[st] + idx];
-                long at = 2 * r * ELEM;
-                pr = madd(ld(tmp, at), c, pr);
-                pi = madd(ld(tmp, at + HALF), c, pi);
-                qr = madd(ld(tmp, at + ELEM), sn, qr);
-                qi = madd(ld(tmp, at + ELEM + HALF), sn, qi);
+                FloatVector c = FloatVector.broadcast(S, plan.rootCos[roots + idx]);
+                FloatVector sn = FloatVector.broadcast(S, plan.rootSin[roots + idx]);
+                int at = 2 * r * ELEM;
+                pr = FloatVector.fromArray(S, tmp, at).fma(c, pr);
+                pi = FloatVector.fromArray(S, tmp, at + HALF).fma(c, pi);
+                qr = FloatVector.fromArray(S, tmp, at + ELEM).fma(sn, qr);
+                qi = FloatVector.fromArray(S, tmp, at + ELEM + HALF).fma(sn, qi);
             }
-            stTw(out, dst + k * os, pr.add(qi), pi.sub(qr), plan.twRe[tw + k - 1], plan.twIm[tw + k - 1]);
-            stTw(out, dst + (p - k) * os, pr.sub(qi), pi.add(qr), plan.twRe[tw + p - k - 1], plan.twIm[tw + p - k - 1]);
+            FloatVector br = pr.add(qi);
+            FloatVector bi = pi.sub(qr);
+            FloatVector cr = pr.sub(qi);
+            FloatVector ci = pi.add(qr);
+            FloatVector wr = FloatVector.broadcast(S, plan.twRe[tw + k - 1]);
+            FloatVector wi = FloatVector.broadcast(S, plan.twIm[tw + k - 1]);
+            br.fma(wr, bi.mul(wi).neg()).intoArray(out, dst + k * os);
+            br.fma(wi, bi.mul(wr)).intoArray(out, dst + k * os + HALF);
+            FloatVector vr = FloatVector.broadcast(S, plan.twRe[tw + p - k - 1]);
+            FloatVector vi = FloatVector.broadcast(S, plan.twIm[tw + p - k - 1]);
+            cr.fma(vr, ci.mul(vi).neg()).intoArray(out, dst + (p - k) * os);
+            cr.fma(vi, ci.mul(vr)).intoArray(out, dst + (p - k) * os + HALF);
         }
     }
 
     // ------------------------------------------------------------------ chirp-z
 
     /** {@link ComplexFftPlain}'s Bluestein, on vectors; the result is written back into {@code a}. */
-    private static MemorySegment bluestein(Bluestein bs, MemorySegment a, Scratch s) {
-        MemorySegment c = s.c;
-        for (int t = 0; t < bs.n; t++) {
-            long at = t * ELEM;
-            FloatVector xr = ld(a, at);
-            FloatVector xi = ld(a, at + HALF);
-            stTw(c, at, xr, xi, bs.chirpRe[t], bs.chirpIm[t]);
-        }
-        c.asSlice(bs.n * ELEM, (bs.m - bs.n) * ELEM).fill((byte) 0);
-        MemorySegment spec = forward(bs.inner, c, s.d, s);
-        for (int k = 0; k < bs.m; k++) {
-            long at = k * ELEM;
-            FloatVector xr = ld(spec, at);
-            FloatVector xi = ld(spec, at + HALF);
-            float kr = bs.kernelRe[k];
-            float ki = bs.kernelIm[k];
-            st(spec, at, madd(xr, ki, xi.mul(kr)), madd(xr, kr, xi.mul(-ki)));
-        }
-        MemorySegment conv = forward(bs.inner, spec, spec == c ? s.d : c, s);
-        for (int t = 0; t < bs.n; t++) {
-            long at = t * ELEM;
-            FloatVector xr = ld(conv, at + HALF);
-            FloatVector xi = ld(conv, at);
-            stTw(a, at, xr, xi, bs.chirpRe[t], bs.chirpIm[t]);
-        }
+    private static float[] bluestein(Bluestein bs, float[] a, Scratch s) {
+        float[] c = s.c;
+        chirp(bs, a, c, false);
+        Arrays.fill(c, bs.n * ELEM, bs.m * ELEM, 0f);
+        float[] spec = forward(bs.inner, c, s.d, s);
+        convolve(bs, spec);
+        float[] conv = forward(bs.inner, spec, spec == c ? s.d : c, s);
+        chirp(bs, conv, a, true);
         return a;
+    }
+
+    /** {@code dst_t = c_t·src_t} for t &lt; n, reading src swapped (the inverse's output) when asked. */
+    private static void chirp(Bluestein bs, float[] src, float[] dst, boolean swapped) {
+        int re = swapped ? HALF : 0;
+        int im = swapped ? 0 : HALF;
+        for (int t = 0; t < bs.n; t++) {
+            int at = t * ELEM;
+            FloatVector xr = FloatVector.fromArray(S, src, at + re);
+            FloatVector xi = FloatVector.fromArray(S, src, at + im);
+            FloatVector cr = FloatVector.broadcast(S, bs.chirpRe[t]);
+            FloatVector ci = FloatVector.broadcast(S, bs.chirpIm[t]);
+            xr.fma(cr, xi.mul(ci).neg()).intoArray(dst, at);
+            xr.fma(ci, xi.mul(cr)).intoArray(dst, at + HALF);
+        }
+    }
+
+    /** Multiplies by the kernel spectrum and stores the product swapped, so the next forward FFT inverts. */
+    private static void convolve(Bluestein bs, float[] spec) {
+        for (int k = 0; k < bs.m; k++) {
+            int at = k * ELEM;
+            FloatVector xr = FloatVector.fromArray(S, spec, at);
+            FloatVector xi = FloatVector.fromArray(S, spec, at + HALF);
+            FloatVector kr = FloatVector.broadcast(S, bs.kernelRe[k]);
+            FloatVector ki = FloatVector.broadcast(S, bs.kernelIm[k]);
+            xr.fma(ki, xi.mul(kr)).intoArray(spec, at);
+            xr.fma(kr, xi.mul(ki).neg()).intoArray(spec, at + HALF);
+        }
     }
 }

@@ -111,16 +111,12 @@ final class ComplexMulSimd {
         });
     }
 
-    private static FloatVector ld(MemorySegment m, long floatIndex) {
-        return FloatVector.fromMemorySegment(S, m, 4 * floatIndex, ORDER);
-    }
-
     /** {@code out = a·w} over len floats from a's float at, w's float col (class note). */
     private static void multiply(MemorySegment as, float[] wRe, float[] wIm, MemorySegment ws, MemorySegment os,
                                  long at, int col, int len) {
         int i = 0;
         for (int end = S.loopBound(len); i < end; i += L) {
-            FloatVector v = ld(as, at + i);
+            FloatVector v = FloatVector.fromMemorySegment(S, as, 4 * (at + i), ORDER);
             FloatVector im = v.rearrange(SWAP).mul(FloatVector.fromArray(S, wIm, col + i));
             v.fma(FloatVector.fromArray(S, wRe, col + i), im).intoMemorySegment(os, 4 * (at + i), ORDER);
         }
@@ -132,7 +128,7 @@ final class ComplexMulSimd {
                                      long at, int col, int len) {
         int i = 0;
         for (int end = S.loopBound(len); i < end; i += L) {
-            FloatVector v = ld(ds, at + i);
+            FloatVector v = FloatVector.fromMemorySegment(S, ds, 4 * (at + i), ORDER);
             FloatVector im = v.rearrange(SWAP).mul(FloatVector.fromArray(S, wIm, col + i));
             v.fma(FloatVector.fromArray(S, wRe, col + i), im.neg()).intoMemorySegment(das, 4 * (at + i), ORDER);
         }
@@ -144,8 +140,8 @@ final class ComplexMulSimd {
         int cols = ComplexMulPlain.COLUMNS;
         int i = 0;
         for (int end = S.loopBound(len); i < end; i += L) {
-            FloatVector d = ld(ds, at + i);
-            FloatVector x = ld(as, at + i);
+            FloatVector d = FloatVector.fromMemorySegment(S, ds, 4 * (at + i), ORDER);
+            FloatVector x = FloatVector.fromMemorySegment(S, as, 4 * (at + i), ORDER);
             d.fma(x, FloatVector.fromArray(S, acc, i)).intoArray(acc, i);
             d.rearrange(SWAP).fma(x, FloatVector.fromArray(S, acc, cols + i)).intoArray(acc, cols + i);
         }

@@ -3,13 +3,10 @@ package org.echorec.runtime.op.fft;
 import static org.echorec.runtime.op.fft.ComplexFftSimd.ELEM;
 import static org.echorec.runtime.op.fft.ComplexFftSimd.HALF;
 import static org.echorec.runtime.op.fft.ComplexFftSimd.L;
-import static org.echorec.runtime.op.fft.ComplexFftSimd.ORDER;
 import static org.echorec.runtime.op.fft.ComplexFftSimd.S;
-import static org.echorec.runtime.op.fft.ComplexFftSimd.ld;
-import static org.echorec.runtime.op.fft.ComplexFftSimd.madd;
-import static org.echorec.runtime.op.fft.ComplexFftSimd.st;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import org.echorec.runtime.backend.cpu.Cpu;
 import org.echorec.runtime.backend.cpu.Parallel;
@@ -25,9 +22,13 @@ import org.echorec.runtime.tensor.Tensor;
  * <p>The spectrum stores (re, im) interleaved per channel while the engine keeps split vectors, so
  * the pass over the bins converts with two-table lane selections ({@code selectFrom(v1, v2)}, one
  * permute instruction on AVX-512): two loads and two selections give the real and imaginary vectors
- * of a bin, two selections and two stores write one.
+ * of a bin, two selections and two stores write one. As in {@link ComplexFftSimd} (its note), the
+ * loops call the Vector API directly, never a helper of ours that takes or returns a vector.
  */
 public final class FftSimd {
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /** Bytes of one vector. */
+    private static final long VBYTES = 4L * L;
     /** Lane indexes into the concatenation (re ‖ im) that interleave them: low half, then high half. */
     private static final FloatVector INTERLEAVE_LO = indexes(0);
     private static final FloatVector INTERLEAVE_HI = indexes(L / 2);
@@ -112,11 +113,11 @@ public final class FftSimd {
         long s0 = 8 * ((long) o * plan.bins * inner + c);
         if (plan.even) {
             gatherPacked(xs, x0, 4L * inner, plan.half, s.a);
-            MemorySegment z = ComplexFftSimd.forward(plan.complex, s.a, s.b, s);
+            float[] z = ComplexFftSimd.forward(plan.complex, s.a, s.b, s);
             unpackEven(plan, z, ss, s0, 8L * inner, interior);
         } else {
             gatherReal(xs, x0, 4L * inner, plan.n, s.a);
-            MemorySegment z = ComplexFftSimd.forward(plan.complex, s.a, s.b, s);
+            float[] z = ComplexFftSimd.forward(plan.complex, s.a, s.b, s);
             unpackOdd(plan, z, ss, s0, 8L * inner, interior);
         }
     }
@@ -128,94 +129,111 @@ public final class FftSimd {
         long s0 = 8 * ((long) o * plan.bins * inner + c);
         if (plan.even) {
             packEven(plan, ss, s0, 8L * inner, s.a, interior);
-            MemorySegment z = ComplexFftSimd.forward(plan.complex, s.a, s.b, s);
+            float[] z = ComplexFftSimd.forward(plan.complex, s.a, s.b, s);
             scatterPacked(z, xs, x0, 4L * inner, plan.half);
         } else {
             packOdd(plan, ss, s0, 8L * inner, s.a, interior);
-            MemorySegment z = ComplexFftSimd.forward(plan.complex, s.a, s.b, s);
+            float[] z = ComplexFftSimd.forward(plan.complex, s.a, s.b, s);
             scatterReal(z, xs, x0, 4L * inner, plan.n);
         }
     }
 
-    // ------------------------------------------------------------------ forward: gather and unpack (byte offsets)
+    // ------------------------------------------------------------------ forward: gather and unpack
 
-    private static void gatherPacked(MemorySegment xs, long x0, long row, int h, MemorySegment a) {
+    /** {@code z_t = x_{2t} + i·x_{2t+1}}; x offsets in bytes, {@code row} the bytes between time steps. */
+    private static void gatherPacked(MemorySegment xs, long x0, long row, int h, float[] a) {
         for (int t = 0; t < h; t++) {
             long even = x0 + 2 * t * row;
-            st(a, t * ELEM, ld(xs, even), ld(xs, even + row));
+            FloatVector.fromMemorySegment(S, xs, even, ORDER).intoArray(a, t * ELEM);
+            FloatVector.fromMemorySegment(S, xs, even + row, ORDER).intoArray(a, t * ELEM + HALF);
         }
     }
 
-    private static void gatherReal(MemorySegment xs, long x0, long row, int n, MemorySegment a) {
+    private static void gatherReal(MemorySegment xs, long x0, long row, int n, float[] a) {
         FloatVector zero = FloatVector.zero(S);
         for (int t = 0; t < n; t++) {
-            st(a, t * ELEM, ld(xs, x0 + t * row), zero);
+            FloatVector.fromMemorySegment(S, xs, x0 + t * row, ORDER).intoArray(a, t * ELEM);
+            zero.intoArray(a, t * ELEM + HALF);
         }
     }
 
     /** {@link FftPlain}'s unpackEven on vectors (the formulas are in {@link RealFftPlan}). */
-    private static void unpackEven(RealFftPlan plan, MemorySegment z, MemorySegment ss, long s0, long row,
+    private static void unpackEven(RealFftPlan plan, float[] z, MemorySegment ss, long s0, long row,
                                    float interior) {
         int h = plan.half;
-        float f = plan.scale;
-        FloatVector zr = ld(z, 0);
-        FloatVector zi = ld(z, HALF);
+        FloatVector f = FloatVector.broadcast(S, plan.scale);
+        FloatVector zr = FloatVector.fromArray(S, z, 0);
+        FloatVector zi = FloatVector.fromArray(S, z, HALF);
         FloatVector zero = FloatVector.zero(S);
-        storeBin(ss, s0, zr.add(zi).mul(f), zero);
-        storeBin(ss, s0 + h * row, zr.sub(zi).mul(f), zero);
-        float fi = f * interior * 0.5f;
+        FloatVector dc = zr.add(zi).mul(f);
+        FloatVector ny = zr.sub(zi).mul(f);
+        INTERLEAVE_LO.selectFrom(dc, zero).intoMemorySegment(ss, s0, ORDER);
+        INTERLEAVE_HI.selectFrom(dc, zero).intoMemorySegment(ss, s0 + VBYTES, ORDER);
+        INTERLEAVE_LO.selectFrom(ny, zero).intoMemorySegment(ss, s0 + h * row, ORDER);
+        INTERLEAVE_HI.selectFrom(ny, zero).intoMemorySegment(ss, s0 + h * row + VBYTES, ORDER);
+        FloatVector fi = FloatVector.broadcast(S, plan.scale * interior * 0.5f);
         for (int k = 1; 2 * k <= h; k++) {
-            FloatVector ar = ld(z, k * ELEM);
-            FloatVector ai = ld(z, k * ELEM + HALF);
-            FloatVector br = ld(z, (h - k) * ELEM);
-            FloatVector bi = ld(z, (h - k) * ELEM + HALF).neg();
+            FloatVector ar = FloatVector.fromArray(S, z, k * ELEM);
+            FloatVector ai = FloatVector.fromArray(S, z, k * ELEM + HALF);
+            FloatVector br = FloatVector.fromArray(S, z, (h - k) * ELEM);
+            FloatVector bi = FloatVector.fromArray(S, z, (h - k) * ELEM + HALF).neg();
             FloatVector er = ar.add(br);
             FloatVector ei = ai.add(bi);
             FloatVector or = ai.sub(bi);
             FloatVector oi = br.sub(ar);
-            float wr = plan.upRe[k];
-            float wi = plan.upIm[k];
-            FloatVector tr = madd(or, wr, oi.mul(-wi));
-            FloatVector ti = madd(or, wi, oi.mul(wr));
-            storeBin(ss, s0 + k * row, er.add(tr).mul(fi), ei.add(ti).mul(fi));
-            storeBin(ss, s0 + (h - k) * row, er.sub(tr).mul(fi), ti.sub(ei).mul(fi));
+            FloatVector wr = FloatVector.broadcast(S, plan.upRe[k]);
+            FloatVector wi = FloatVector.broadcast(S, plan.upIm[k]);
+            FloatVector tr = or.fma(wr, oi.mul(wi).neg());
+            FloatVector ti = or.fma(wi, oi.mul(wr));
+            FloatVector xr = er.add(tr).mul(fi);
+            FloatVector xi = ei.add(ti).mul(fi);
+            FloatVector yr = er.sub(tr).mul(fi);
+            FloatVector yi = ti.sub(ei).mul(fi);
+            long pk = s0 + k * row;
+            long pc = s0 + (h - k) * row;
+            INTERLEAVE_LO.selectFrom(xr, xi).intoMemorySegment(ss, pk, ORDER);
+            INTERLEAVE_HI.selectFrom(xr, xi).intoMemorySegment(ss, pk + VBYTES, ORDER);
+            INTERLEAVE_LO.selectFrom(yr, yi).intoMemorySegment(ss, pc, ORDER);
+            INTERLEAVE_HI.selectFrom(yr, yi).intoMemorySegment(ss, pc + VBYTES, ORDER);
         }
     }
 
-    private static void unpackOdd(RealFftPlan plan, MemorySegment z, MemorySegment ss, long s0, long row,
+    private static void unpackOdd(RealFftPlan plan, float[] z, MemorySegment ss, long s0, long row,
                                   float interior) {
-        float f = plan.scale;
-        float fi = f * interior;
-        storeBin(ss, s0, ld(z, 0).mul(f), FloatVector.zero(S));
+        FloatVector dc = FloatVector.fromArray(S, z, 0).mul(plan.scale);
+        FloatVector zero = FloatVector.zero(S);
+        INTERLEAVE_LO.selectFrom(dc, zero).intoMemorySegment(ss, s0, ORDER);
+        INTERLEAVE_HI.selectFrom(dc, zero).intoMemorySegment(ss, s0 + VBYTES, ORDER);
+        FloatVector fi = FloatVector.broadcast(S, plan.scale * interior);
         for (int k = 1; k < plan.bins; k++) {
-            storeBin(ss, s0 + k * row, ld(z, k * ELEM).mul(fi), ld(z, k * ELEM + HALF).mul(fi));
+            FloatVector xr = FloatVector.fromArray(S, z, k * ELEM).mul(fi);
+            FloatVector xi = FloatVector.fromArray(S, z, k * ELEM + HALF).mul(fi);
+            INTERLEAVE_LO.selectFrom(xr, xi).intoMemorySegment(ss, s0 + k * row, ORDER);
+            INTERLEAVE_HI.selectFrom(xr, xi).intoMemorySegment(ss, s0 + k * row + VBYTES, ORDER);
         }
-    }
-
-    /** Writes a vector of complex bins, interleaving real and imaginary parts. */
-    private static void storeBin(MemorySegment ss, long at, FloatVector re, FloatVector im) {
-        INTERLEAVE_LO.selectFrom(re, im).intoMemorySegment(ss, at, ORDER);
-        INTERLEAVE_HI.selectFrom(re, im).intoMemorySegment(ss, at + HALF, ORDER);
     }
 
     // ------------------------------------------------------------------ inverse: pack and scatter
 
     /** {@link FftPlain}'s packEven on vectors: written swapped, edge bins' imaginary parts never read. */
-    private static void packEven(RealFftPlan plan, MemorySegment ss, long s0, long row, MemorySegment a,
+    private static void packEven(RealFftPlan plan, MemorySegment ss, long s0, long row, float[] a,
                                  float interior) {
         int h = plan.half;
-        float f = plan.scale;
-        FloatVector dc = EVEN_LANES.selectFrom(ld(ss, s0), ld(ss, s0 + HALF));
-        FloatVector ny = EVEN_LANES.selectFrom(ld(ss, s0 + h * row), ld(ss, s0 + h * row + HALF));
-        st(a, 0, dc.sub(ny).mul(f), dc.add(ny).mul(f));
-        float fi = f * interior;
+        FloatVector f = FloatVector.broadcast(S, plan.scale);
+        FloatVector dc = EVEN_LANES.selectFrom(FloatVector.fromMemorySegment(S, ss, s0, ORDER),
+                FloatVector.fromMemorySegment(S, ss, s0 + VBYTES, ORDER));
+        FloatVector ny = EVEN_LANES.selectFrom(FloatVector.fromMemorySegment(S, ss, s0 + h * row, ORDER),
+                FloatVector.fromMemorySegment(S, ss, s0 + h * row + VBYTES, ORDER));
+        dc.sub(ny).mul(f).intoArray(a, 0);
+        dc.add(ny).mul(f).intoArray(a, HALF);
+        FloatVector fi = FloatVector.broadcast(S, plan.scale * interior);
         for (int k = 1; 2 * k <= h; k++) {
             long pk = s0 + k * row;
             long pc = s0 + (h - k) * row;
-            FloatVector x0 = ld(ss, pk);
-            FloatVector x1 = ld(ss, pk + HALF);
-            FloatVector y0 = ld(ss, pc);
-            FloatVector y1 = ld(ss, pc + HALF);
+            FloatVector x0 = FloatVector.fromMemorySegment(S, ss, pk, ORDER);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, ss, pk + VBYTES, ORDER);
+            FloatVector y0 = FloatVector.fromMemorySegment(S, ss, pc, ORDER);
+            FloatVector y1 = FloatVector.fromMemorySegment(S, ss, pc + VBYTES, ORDER);
             FloatVector xr = EVEN_LANES.selectFrom(x0, x1);
             FloatVector xi = ODD_LANES.selectFrom(x0, x1);
             FloatVector yr = EVEN_LANES.selectFrom(y0, y1);
@@ -224,43 +242,48 @@ public final class FftSimd {
             FloatVector ai = xi.sub(yi);
             FloatVector br = xr.sub(yr);
             FloatVector bi = xi.add(yi);
-            float wr = plan.upRe[k];
-            float wi = plan.upIm[k];
-            FloatVector vr = madd(br, wr, bi.mul(wi));
-            FloatVector vi = madd(bi, wr, br.mul(-wi));
-            st(a, k * ELEM, ai.add(vr).mul(fi), ar.sub(vi).mul(fi));
-            st(a, (h - k) * ELEM, vr.sub(ai).mul(fi), ar.add(vi).mul(fi));
+            FloatVector wr = FloatVector.broadcast(S, plan.upRe[k]);
+            FloatVector wi = FloatVector.broadcast(S, plan.upIm[k]);
+            FloatVector vr = br.fma(wr, bi.mul(wi));
+            FloatVector vi = bi.fma(wr, br.mul(wi).neg());
+            ai.add(vr).mul(fi).intoArray(a, k * ELEM);
+            ar.sub(vi).mul(fi).intoArray(a, k * ELEM + HALF);
+            vr.sub(ai).mul(fi).intoArray(a, (h - k) * ELEM);
+            ar.add(vi).mul(fi).intoArray(a, (h - k) * ELEM + HALF);
         }
     }
 
-    private static void packOdd(RealFftPlan plan, MemorySegment ss, long s0, long row, MemorySegment a,
+    private static void packOdd(RealFftPlan plan, MemorySegment ss, long s0, long row, float[] a,
                                 float interior) {
         int n = plan.n;
-        float f = plan.scale;
-        float fi = f * interior;
-        FloatVector dc = EVEN_LANES.selectFrom(ld(ss, s0), ld(ss, s0 + HALF));
-        st(a, 0, FloatVector.zero(S), dc.mul(f));
+        FloatVector dc = EVEN_LANES.selectFrom(FloatVector.fromMemorySegment(S, ss, s0, ORDER),
+                FloatVector.fromMemorySegment(S, ss, s0 + VBYTES, ORDER));
+        FloatVector.zero(S).intoArray(a, 0);
+        dc.mul(plan.scale).intoArray(a, HALF);
+        FloatVector fi = FloatVector.broadcast(S, plan.scale * interior);
         for (int k = 1; k < plan.bins; k++) {
-            FloatVector x0 = ld(ss, s0 + k * row);
-            FloatVector x1 = ld(ss, s0 + k * row + HALF);
+            FloatVector x0 = FloatVector.fromMemorySegment(S, ss, s0 + k * row, ORDER);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, ss, s0 + k * row + VBYTES, ORDER);
             FloatVector xr = EVEN_LANES.selectFrom(x0, x1).mul(fi);
             FloatVector xi = ODD_LANES.selectFrom(x0, x1).mul(fi);
-            st(a, k * ELEM, xi, xr);
-            st(a, (n - k) * ELEM, xi.neg(), xr);
+            xi.intoArray(a, k * ELEM);
+            xr.intoArray(a, k * ELEM + HALF);
+            xi.neg().intoArray(a, (n - k) * ELEM);
+            xr.intoArray(a, (n - k) * ELEM + HALF);
         }
     }
 
-    private static void scatterPacked(MemorySegment z, MemorySegment xs, long x0, long row, int h) {
+    private static void scatterPacked(float[] z, MemorySegment xs, long x0, long row, int h) {
         for (int t = 0; t < h; t++) {
             long even = x0 + 2 * t * row;
-            ld(z, t * ELEM + HALF).intoMemorySegment(xs, even, ORDER);
-            ld(z, t * ELEM).intoMemorySegment(xs, even + row, ORDER);
+            FloatVector.fromArray(S, z, t * ELEM + HALF).intoMemorySegment(xs, even, ORDER);
+            FloatVector.fromArray(S, z, t * ELEM).intoMemorySegment(xs, even + row, ORDER);
         }
     }
 
-    private static void scatterReal(MemorySegment z, MemorySegment xs, long x0, long row, int n) {
+    private static void scatterReal(float[] z, MemorySegment xs, long x0, long row, int n) {
         for (int t = 0; t < n; t++) {
-            ld(z, t * ELEM + HALF).intoMemorySegment(xs, x0 + t * row, ORDER);
+            FloatVector.fromArray(S, z, t * ELEM + HALF).intoMemorySegment(xs, x0 + t * row, ORDER);
         }
     }
 
