@@ -32,19 +32,27 @@ final class ComplexFftSimd {
 
     private ComplexFftSimd() {}
 
-    /** Per-thread buffers, grown when a longer transform first needs more. */
+    /**
+     * Per-thread buffers, grown when a longer transform or a larger group first needs more: a pair
+     * of element buffers per vector block of a group ({@code a[g]} holds block g's input, {@code b[g]}
+     * is its work buffer, {@code z[g]} names whichever holds its result), and the shared chirp-z and
+     * generic-radix buffers.
+     */
     static final class Scratch {
-        float[] a = new float[0];
-        float[] b = new float[0];
+        float[][] a = new float[0][];
+        float[][] b = new float[0][];
+        float[][] z = new float[0][];
         float[] c = new float[0];
         float[] d = new float[0];
         float[] tmp = new float[0];
 
-        Scratch ensure(FftPlan plan) {
+        Scratch ensure(FftPlan plan, int blocks) {
             int main = ELEM * plan.n;
-            if (a.length < main) {
-                a = new float[main];
-                b = new float[main];
+            if (a.length < blocks || a[0].length < main) {
+                int count = Math.max(blocks, a.length);
+                a = new float[count][main];
+                b = new float[count][main];
+                z = new float[count][];
             }
             int chirp = ELEM * plan.bluesteinLength();
             if (c.length < chirp) {
@@ -61,8 +69,8 @@ final class ComplexFftSimd {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    static Scratch scratch(FftPlan plan) {
-        return SCRATCH.get().ensure(plan);
+    static Scratch scratch(FftPlan plan, int blocks) {
+        return SCRATCH.get().ensure(plan, blocks);
     }
 
     /** Forward DFT of the plan's elements in {@code a} ({@code b} is work); returns the buffer holding it. */

@@ -29,6 +29,8 @@ public final class FftSimd {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Bytes of one vector. */
     private static final long VBYTES = 4L * L;
+    /** Vector blocks per work unit: 64 channels, so a unit reads and writes whole 256-byte rows. */
+    static final int GROUP = Math.max(1, 64 / L);
     /** Lane indexes into the concatenation (re ‖ im) that interleave them: low half, then high half. */
     private static final FloatVector INTERLEAVE_LO = indexes(0);
     private static final FloatVector INTERLEAVE_HI = indexes(L / 2);
@@ -71,13 +73,14 @@ public final class FftSimd {
         MemorySegment ss = Cpu.data(spec);
         int inner = g.inner();
         int full = inner / L;
-        int blocks = full + (inner % L == 0 ? 0 : 1);
-        Parallel.forRange(g.outer() * blocks, g.grain(L), (from, to) -> {
+        int groups = (full + GROUP - 1) / GROUP;
+        int units = groups + (inner % L == 0 ? 0 : 1);
+        Parallel.forRange(g.outer() * units, g.grain(GROUP * L), (from, to) -> {
             for (int u = from; u < to; u++) {
-                int o = u / blocks;
-                int b = u % blocks;
+                int o = u / units;
+                int b = u % units * GROUP;
                 if (b < full) {
-                    forwardBlock(plan, xs, ss, o, b * L, inner, interior);
+                    forwardGroup(plan, xs, ss, o, b * L, Math.min(GROUP, full - b), inner, interior);
                 } else {
                     FftPlain.forwardBlock(plan, xs, ss, o, full * L, inner - full * L, inner, interior);
                 }
@@ -92,13 +95,14 @@ public final class FftSimd {
         MemorySegment xs = Cpu.data(x);
         int inner = g.inner();
         int full = inner / L;
-        int blocks = full + (inner % L == 0 ? 0 : 1);
-        Parallel.forRange(g.outer() * blocks, g.grain(L), (from, to) -> {
+        int groups = (full + GROUP - 1) / GROUP;
+        int units = groups + (inner % L == 0 ? 0 : 1);
+        Parallel.forRange(g.outer() * units, g.grain(GROUP * L), (from, to) -> {
             for (int u = from; u < to; u++) {
-                int o = u / blocks;
-                int b = u % blocks;
+                int o = u / units;
+                int b = u % units * GROUP;
                 if (b < full) {
-                    inverseBlock(plan, ss, xs, o, b * L, inner, interior);
+                    inverseGroup(plan, ss, xs, o, b * L, Math.min(GROUP, full - b), inner, interior);
                 } else {
                     FftPlain.inverseBlock(plan, ss, xs, o, full * L, inner - full * L, inner, interior);
                 }
@@ -106,184 +110,249 @@ public final class FftSimd {
         });
     }
 
-    private static void forwardBlock(RealFftPlan plan, MemorySegment xs, MemorySegment ss, int o, int c, int inner,
-                                     float interior) {
-        ComplexFftSimd.Scratch s = ComplexFftSimd.scratch(plan.complex);
+    /** rfft of {@code blocks} vectors of channels from channel c of outer row o. */
+    private static void forwardGroup(RealFftPlan plan, MemorySegment xs, MemorySegment ss, int o, int c, int blocks,
+                                     int inner, float interior) {
+        ComplexFftSimd.Scratch s = ComplexFftSimd.scratch(plan.complex, blocks);
         long x0 = 4 * ((long) o * plan.n * inner + c);
         long s0 = 8 * ((long) o * plan.bins * inner + c);
         if (plan.even) {
-            gatherPacked(xs, x0, 4L * inner, plan.half, s.a);
-            float[] z = ComplexFftSimd.forward(plan.complex, s.a, s.b, s);
-            unpackEven(plan, z, ss, s0, 8L * inner, interior);
+            gatherPacked(xs, x0, 4L * inner, plan.half, s.a, blocks);
         } else {
-            gatherReal(xs, x0, 4L * inner, plan.n, s.a);
-            float[] z = ComplexFftSimd.forward(plan.complex, s.a, s.b, s);
-            unpackOdd(plan, z, ss, s0, 8L * inner, interior);
+            gatherReal(xs, x0, 4L * inner, plan.n, s.a, blocks);
+        }
+        for (int g = 0; g < blocks; g++) {
+            s.z[g] = ComplexFftSimd.forward(plan.complex, s.a[g], s.b[g], s);
+        }
+        if (plan.even) {
+            unpackEven(plan, s.z, blocks, ss, s0, 8L * inner, interior);
+        } else {
+            unpackOdd(plan, s.z, blocks, ss, s0, 8L * inner, interior);
         }
     }
 
-    private static void inverseBlock(RealFftPlan plan, MemorySegment ss, MemorySegment xs, int o, int c, int inner,
-                                     float interior) {
-        ComplexFftSimd.Scratch s = ComplexFftSimd.scratch(plan.complex);
+    /** irfft of {@code blocks} vectors of channels from channel c of outer row o. */
+    private static void inverseGroup(RealFftPlan plan, MemorySegment ss, MemorySegment xs, int o, int c, int blocks,
+                                     int inner, float interior) {
+        ComplexFftSimd.Scratch s = ComplexFftSimd.scratch(plan.complex, blocks);
         long x0 = 4 * ((long) o * plan.n * inner + c);
         long s0 = 8 * ((long) o * plan.bins * inner + c);
         if (plan.even) {
-            packEven(plan, ss, s0, 8L * inner, s.a, interior);
-            float[] z = ComplexFftSimd.forward(plan.complex, s.a, s.b, s);
-            scatterPacked(z, xs, x0, 4L * inner, plan.half);
+            packEven(plan, ss, s0, 8L * inner, s.a, blocks, interior);
         } else {
-            packOdd(plan, ss, s0, 8L * inner, s.a, interior);
-            float[] z = ComplexFftSimd.forward(plan.complex, s.a, s.b, s);
-            scatterReal(z, xs, x0, 4L * inner, plan.n);
+            packOdd(plan, ss, s0, 8L * inner, s.a, blocks, interior);
+        }
+        for (int g = 0; g < blocks; g++) {
+            s.z[g] = ComplexFftSimd.forward(plan.complex, s.a[g], s.b[g], s);
+        }
+        if (plan.even) {
+            scatterPacked(s.z, blocks, xs, x0, 4L * inner, plan.half);
+        } else {
+            scatterReal(s.z, blocks, xs, x0, 4L * inner, plan.n);
         }
     }
 
     // ------------------------------------------------------------------ forward: gather and unpack
 
-    /** {@code z_t = x_{2t} + i·x_{2t+1}}; x offsets in bytes, {@code row} the bytes between time steps. */
-    private static void gatherPacked(MemorySegment xs, long x0, long row, int h, float[] a) {
+    /**
+     * {@code z_t = x_{2t} + i·x_{2t+1}} into each block's buffer; x offsets in bytes, {@code row} the
+     * bytes between time steps. Blocks innermost, so a time step's channels are read in order.
+     */
+    private static void gatherPacked(MemorySegment xs, long x0, long row, int h, float[][] a, int blocks) {
         for (int t = 0; t < h; t++) {
             long even = x0 + 2 * t * row;
-            FloatVector.fromMemorySegment(S, xs, even, ORDER).intoArray(a, t * ELEM);
-            FloatVector.fromMemorySegment(S, xs, even + row, ORDER).intoArray(a, t * ELEM + HALF);
+            for (int g = 0; g < blocks; g++) {
+                FloatVector.fromMemorySegment(S, xs, even + g * VBYTES, ORDER).intoArray(a[g], t * ELEM);
+            }
+            for (int g = 0; g < blocks; g++) {
+                FloatVector.fromMemorySegment(S, xs, even + row + g * VBYTES, ORDER).intoArray(a[g], t * ELEM + HALF);
+            }
         }
     }
 
-    private static void gatherReal(MemorySegment xs, long x0, long row, int n, float[] a) {
+    private static void gatherReal(MemorySegment xs, long x0, long row, int n, float[][] a, int blocks) {
         FloatVector zero = FloatVector.zero(S);
         for (int t = 0; t < n; t++) {
-            FloatVector.fromMemorySegment(S, xs, x0 + t * row, ORDER).intoArray(a, t * ELEM);
-            zero.intoArray(a, t * ELEM + HALF);
+            for (int g = 0; g < blocks; g++) {
+                FloatVector.fromMemorySegment(S, xs, x0 + t * row + g * VBYTES, ORDER).intoArray(a[g], t * ELEM);
+                zero.intoArray(a[g], t * ELEM + HALF);
+            }
         }
     }
 
     /** {@link FftPlain}'s unpackEven on vectors (the formulas are in {@link RealFftPlan}). */
-    private static void unpackEven(RealFftPlan plan, float[] z, MemorySegment ss, long s0, long row,
+    private static void unpackEven(RealFftPlan plan, float[][] zs, int blocks, MemorySegment ss, long s0, long row,
                                    float interior) {
         int h = plan.half;
         FloatVector f = FloatVector.broadcast(S, plan.scale);
-        FloatVector zr = FloatVector.fromArray(S, z, 0);
-        FloatVector zi = FloatVector.fromArray(S, z, HALF);
         FloatVector zero = FloatVector.zero(S);
-        FloatVector dc = zr.add(zi).mul(f);
-        FloatVector ny = zr.sub(zi).mul(f);
-        INTERLEAVE_LO.selectFrom(dc, zero).intoMemorySegment(ss, s0, ORDER);
-        INTERLEAVE_HI.selectFrom(dc, zero).intoMemorySegment(ss, s0 + VBYTES, ORDER);
-        INTERLEAVE_LO.selectFrom(ny, zero).intoMemorySegment(ss, s0 + h * row, ORDER);
-        INTERLEAVE_HI.selectFrom(ny, zero).intoMemorySegment(ss, s0 + h * row + VBYTES, ORDER);
-        FloatVector fi = FloatVector.broadcast(S, plan.scale * interior * 0.5f);
+        for (int g = 0; g < blocks; g++) {
+            FloatVector zr = FloatVector.fromArray(S, zs[g], 0);
+            FloatVector zi = FloatVector.fromArray(S, zs[g], HALF);
+            FloatVector dc = zr.add(zi).mul(f);
+            long at = s0 + 2 * g * VBYTES;
+            INTERLEAVE_LO.selectFrom(dc, zero).intoMemorySegment(ss, at, ORDER);
+            INTERLEAVE_HI.selectFrom(dc, zero).intoMemorySegment(ss, at + VBYTES, ORDER);
+        }
+        for (int g = 0; g < blocks; g++) {
+            FloatVector zr = FloatVector.fromArray(S, zs[g], 0);
+            FloatVector zi = FloatVector.fromArray(S, zs[g], HALF);
+            FloatVector ny = zr.sub(zi).mul(f);
+            long at = s0 + h * row + 2 * g * VBYTES;
+            INTERLEAVE_LO.selectFrom(ny, zero).intoMemorySegment(ss, at, ORDER);
+            INTERLEAVE_HI.selectFrom(ny, zero).intoMemorySegment(ss, at + VBYTES, ORDER);
+        }
         for (int k = 1; 2 * k <= h; k++) {
-            FloatVector ar = FloatVector.fromArray(S, z, k * ELEM);
-            FloatVector ai = FloatVector.fromArray(S, z, k * ELEM + HALF);
-            FloatVector br = FloatVector.fromArray(S, z, (h - k) * ELEM);
-            FloatVector bi = FloatVector.fromArray(S, z, (h - k) * ELEM + HALF).neg();
-            FloatVector er = ar.add(br);
-            FloatVector ei = ai.add(bi);
-            FloatVector or = ai.sub(bi);
-            FloatVector oi = br.sub(ar);
-            FloatVector wr = FloatVector.broadcast(S, plan.upRe[k]);
-            FloatVector wi = FloatVector.broadcast(S, plan.upIm[k]);
-            FloatVector tr = or.fma(wr, oi.mul(wi).neg());
-            FloatVector ti = or.fma(wi, oi.mul(wr));
-            FloatVector xr = er.add(tr).mul(fi);
-            FloatVector xi = ei.add(ti).mul(fi);
-            FloatVector yr = er.sub(tr).mul(fi);
-            FloatVector yi = ti.sub(ei).mul(fi);
-            long pk = s0 + k * row;
-            long pc = s0 + (h - k) * row;
-            INTERLEAVE_LO.selectFrom(xr, xi).intoMemorySegment(ss, pk, ORDER);
-            INTERLEAVE_HI.selectFrom(xr, xi).intoMemorySegment(ss, pk + VBYTES, ORDER);
-            INTERLEAVE_LO.selectFrom(yr, yi).intoMemorySegment(ss, pc, ORDER);
-            INTERLEAVE_HI.selectFrom(yr, yi).intoMemorySegment(ss, pc + VBYTES, ORDER);
+            for (int g = 0; g < blocks; g++) {
+                unpackPair(plan, k, zs[g], ss, s0 + 2 * g * VBYTES, row, interior);
+            }
         }
     }
 
-    private static void unpackOdd(RealFftPlan plan, float[] z, MemorySegment ss, long s0, long row,
+    /** Bins k and h−k of one block from its packed transform z. */
+    private static void unpackPair(RealFftPlan plan, int k, float[] z, MemorySegment ss, long s0, long row,
+                                   float interior) {
+        int h = plan.half;
+        FloatVector fi = FloatVector.broadcast(S, plan.scale * interior * 0.5f);
+        FloatVector ar = FloatVector.fromArray(S, z, k * ELEM);
+        FloatVector ai = FloatVector.fromArray(S, z, k * ELEM + HALF);
+        FloatVector br = FloatVector.fromArray(S, z, (h - k) * ELEM);
+        FloatVector bi = FloatVector.fromArray(S, z, (h - k) * ELEM + HALF).neg();
+        FloatVector er = ar.add(br);
+        FloatVector ei = ai.add(bi);
+        FloatVector or = ai.sub(bi);
+        FloatVector oi = br.sub(ar);
+        FloatVector wr = FloatVector.broadcast(S, plan.upRe[k]);
+        FloatVector wi = FloatVector.broadcast(S, plan.upIm[k]);
+        FloatVector tr = or.fma(wr, oi.mul(wi).neg());
+        FloatVector ti = or.fma(wi, oi.mul(wr));
+        FloatVector xr = er.add(tr).mul(fi);
+        FloatVector xi = ei.add(ti).mul(fi);
+        FloatVector yr = er.sub(tr).mul(fi);
+        FloatVector yi = ti.sub(ei).mul(fi);
+        long pk = s0 + k * row;
+        long pc = s0 + (h - k) * row;
+        INTERLEAVE_LO.selectFrom(xr, xi).intoMemorySegment(ss, pk, ORDER);
+        INTERLEAVE_HI.selectFrom(xr, xi).intoMemorySegment(ss, pk + VBYTES, ORDER);
+        INTERLEAVE_LO.selectFrom(yr, yi).intoMemorySegment(ss, pc, ORDER);
+        INTERLEAVE_HI.selectFrom(yr, yi).intoMemorySegment(ss, pc + VBYTES, ORDER);
+    }
+
+    private static void unpackOdd(RealFftPlan plan, float[][] zs, int blocks, MemorySegment ss, long s0, long row,
                                   float interior) {
-        FloatVector dc = FloatVector.fromArray(S, z, 0).mul(plan.scale);
         FloatVector zero = FloatVector.zero(S);
-        INTERLEAVE_LO.selectFrom(dc, zero).intoMemorySegment(ss, s0, ORDER);
-        INTERLEAVE_HI.selectFrom(dc, zero).intoMemorySegment(ss, s0 + VBYTES, ORDER);
+        FloatVector f = FloatVector.broadcast(S, plan.scale);
         FloatVector fi = FloatVector.broadcast(S, plan.scale * interior);
-        for (int k = 1; k < plan.bins; k++) {
-            FloatVector xr = FloatVector.fromArray(S, z, k * ELEM).mul(fi);
-            FloatVector xi = FloatVector.fromArray(S, z, k * ELEM + HALF).mul(fi);
-            INTERLEAVE_LO.selectFrom(xr, xi).intoMemorySegment(ss, s0 + k * row, ORDER);
-            INTERLEAVE_HI.selectFrom(xr, xi).intoMemorySegment(ss, s0 + k * row + VBYTES, ORDER);
+        for (int k = 0; k < plan.bins; k++) {
+            for (int g = 0; g < blocks; g++) {
+                FloatVector xr = FloatVector.fromArray(S, zs[g], k * ELEM).mul(k == 0 ? f : fi);
+                FloatVector xi = k == 0 ? zero : FloatVector.fromArray(S, zs[g], k * ELEM + HALF).mul(fi);
+                long at = s0 + k * row + 2 * g * VBYTES;
+                INTERLEAVE_LO.selectFrom(xr, xi).intoMemorySegment(ss, at, ORDER);
+                INTERLEAVE_HI.selectFrom(xr, xi).intoMemorySegment(ss, at + VBYTES, ORDER);
+            }
         }
     }
 
     // ------------------------------------------------------------------ inverse: pack and scatter
 
     /** {@link FftPlain}'s packEven on vectors: written swapped, edge bins' imaginary parts never read. */
-    private static void packEven(RealFftPlan plan, MemorySegment ss, long s0, long row, float[] a,
+    private static void packEven(RealFftPlan plan, MemorySegment ss, long s0, long row, float[][] as, int blocks,
                                  float interior) {
         int h = plan.half;
         FloatVector f = FloatVector.broadcast(S, plan.scale);
-        FloatVector dc = EVEN_LANES.selectFrom(FloatVector.fromMemorySegment(S, ss, s0, ORDER),
-                FloatVector.fromMemorySegment(S, ss, s0 + VBYTES, ORDER));
-        FloatVector ny = EVEN_LANES.selectFrom(FloatVector.fromMemorySegment(S, ss, s0 + h * row, ORDER),
-                FloatVector.fromMemorySegment(S, ss, s0 + h * row + VBYTES, ORDER));
-        dc.sub(ny).mul(f).intoArray(a, 0);
-        dc.add(ny).mul(f).intoArray(a, HALF);
-        FloatVector fi = FloatVector.broadcast(S, plan.scale * interior);
+        for (int g = 0; g < blocks; g++) {
+            long at = s0 + 2 * g * VBYTES;
+            FloatVector dc = EVEN_LANES.selectFrom(FloatVector.fromMemorySegment(S, ss, at, ORDER),
+                    FloatVector.fromMemorySegment(S, ss, at + VBYTES, ORDER));
+            FloatVector ny = EVEN_LANES.selectFrom(FloatVector.fromMemorySegment(S, ss, at + h * row, ORDER),
+                    FloatVector.fromMemorySegment(S, ss, at + h * row + VBYTES, ORDER));
+            dc.sub(ny).mul(f).intoArray(as[g], 0);
+            dc.add(ny).mul(f).intoArray(as[g], HALF);
+        }
         for (int k = 1; 2 * k <= h; k++) {
-            long pk = s0 + k * row;
-            long pc = s0 + (h - k) * row;
-            FloatVector x0 = FloatVector.fromMemorySegment(S, ss, pk, ORDER);
-            FloatVector x1 = FloatVector.fromMemorySegment(S, ss, pk + VBYTES, ORDER);
-            FloatVector y0 = FloatVector.fromMemorySegment(S, ss, pc, ORDER);
-            FloatVector y1 = FloatVector.fromMemorySegment(S, ss, pc + VBYTES, ORDER);
-            FloatVector xr = EVEN_LANES.selectFrom(x0, x1);
-            FloatVector xi = ODD_LANES.selectFrom(x0, x1);
-            FloatVector yr = EVEN_LANES.selectFrom(y0, y1);
-            FloatVector yi = ODD_LANES.selectFrom(y0, y1);
-            FloatVector ar = xr.add(yr);
-            FloatVector ai = xi.sub(yi);
-            FloatVector br = xr.sub(yr);
-            FloatVector bi = xi.add(yi);
-            FloatVector wr = FloatVector.broadcast(S, plan.upRe[k]);
-            FloatVector wi = FloatVector.broadcast(S, plan.upIm[k]);
-            FloatVector vr = br.fma(wr, bi.mul(wi));
-            FloatVector vi = bi.fma(wr, br.mul(wi).neg());
-            ai.add(vr).mul(fi).intoArray(a, k * ELEM);
-            ar.sub(vi).mul(fi).intoArray(a, k * ELEM + HALF);
-            vr.sub(ai).mul(fi).intoArray(a, (h - k) * ELEM);
-            ar.add(vi).mul(fi).intoArray(a, (h - k) * ELEM + HALF);
+            for (int g = 0; g < blocks; g++) {
+                packPair(plan, k, ss, s0 + 2 * g * VBYTES, row, as[g], interior);
+            }
         }
     }
 
-    private static void packOdd(RealFftPlan plan, MemorySegment ss, long s0, long row, float[] a,
+    /** Packed points k and h−k of one block from its bins k and h−k. */
+    private static void packPair(RealFftPlan plan, int k, MemorySegment ss, long s0, long row, float[] a,
+                                 float interior) {
+        int h = plan.half;
+        FloatVector fi = FloatVector.broadcast(S, plan.scale * interior);
+        long pk = s0 + k * row;
+        long pc = s0 + (h - k) * row;
+        FloatVector x0 = FloatVector.fromMemorySegment(S, ss, pk, ORDER);
+        FloatVector x1 = FloatVector.fromMemorySegment(S, ss, pk + VBYTES, ORDER);
+        FloatVector y0 = FloatVector.fromMemorySegment(S, ss, pc, ORDER);
+        FloatVector y1 = FloatVector.fromMemorySegment(S, ss, pc + VBYTES, ORDER);
+        FloatVector xr = EVEN_LANES.selectFrom(x0, x1);
+        FloatVector xi = ODD_LANES.selectFrom(x0, x1);
+        FloatVector yr = EVEN_LANES.selectFrom(y0, y1);
+        FloatVector yi = ODD_LANES.selectFrom(y0, y1);
+        FloatVector ar = xr.add(yr);
+        FloatVector ai = xi.sub(yi);
+        FloatVector br = xr.sub(yr);
+        FloatVector bi = xi.add(yi);
+        FloatVector wr = FloatVector.broadcast(S, plan.upRe[k]);
+        FloatVector wi = FloatVector.broadcast(S, plan.upIm[k]);
+        FloatVector vr = br.fma(wr, bi.mul(wi));
+        FloatVector vi = bi.fma(wr, br.mul(wi).neg());
+        ai.add(vr).mul(fi).intoArray(a, k * ELEM);
+        ar.sub(vi).mul(fi).intoArray(a, k * ELEM + HALF);
+        vr.sub(ai).mul(fi).intoArray(a, (h - k) * ELEM);
+        ar.add(vi).mul(fi).intoArray(a, (h - k) * ELEM + HALF);
+    }
+
+    private static void packOdd(RealFftPlan plan, MemorySegment ss, long s0, long row, float[][] as, int blocks,
                                 float interior) {
         int n = plan.n;
-        FloatVector dc = EVEN_LANES.selectFrom(FloatVector.fromMemorySegment(S, ss, s0, ORDER),
-                FloatVector.fromMemorySegment(S, ss, s0 + VBYTES, ORDER));
-        FloatVector.zero(S).intoArray(a, 0);
-        dc.mul(plan.scale).intoArray(a, HALF);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector f = FloatVector.broadcast(S, plan.scale);
         FloatVector fi = FloatVector.broadcast(S, plan.scale * interior);
+        for (int g = 0; g < blocks; g++) {
+            long at = s0 + 2 * g * VBYTES;
+            FloatVector dc = EVEN_LANES.selectFrom(FloatVector.fromMemorySegment(S, ss, at, ORDER),
+                    FloatVector.fromMemorySegment(S, ss, at + VBYTES, ORDER));
+            zero.intoArray(as[g], 0);
+            dc.mul(f).intoArray(as[g], HALF);
+        }
         for (int k = 1; k < plan.bins; k++) {
-            FloatVector x0 = FloatVector.fromMemorySegment(S, ss, s0 + k * row, ORDER);
-            FloatVector x1 = FloatVector.fromMemorySegment(S, ss, s0 + k * row + VBYTES, ORDER);
-            FloatVector xr = EVEN_LANES.selectFrom(x0, x1).mul(fi);
-            FloatVector xi = ODD_LANES.selectFrom(x0, x1).mul(fi);
-            xi.intoArray(a, k * ELEM);
-            xr.intoArray(a, k * ELEM + HALF);
-            xi.neg().intoArray(a, (n - k) * ELEM);
-            xr.intoArray(a, (n - k) * ELEM + HALF);
+            for (int g = 0; g < blocks; g++) {
+                long at = s0 + k * row + 2 * g * VBYTES;
+                FloatVector x0 = FloatVector.fromMemorySegment(S, ss, at, ORDER);
+                FloatVector x1 = FloatVector.fromMemorySegment(S, ss, at + VBYTES, ORDER);
+                FloatVector xr = EVEN_LANES.selectFrom(x0, x1).mul(fi);
+                FloatVector xi = ODD_LANES.selectFrom(x0, x1).mul(fi);
+                float[] a = as[g];
+                xi.intoArray(a, k * ELEM);
+                xr.intoArray(a, k * ELEM + HALF);
+                xi.neg().intoArray(a, (n - k) * ELEM);
+                xr.intoArray(a, (n - k) * ELEM + HALF);
+            }
         }
     }
 
-    private static void scatterPacked(float[] z, MemorySegment xs, long x0, long row, int h) {
+    /** Undoes the swap: imaginary slots are the even samples, real slots the odd ones. */
+    private static void scatterPacked(float[][] zs, int blocks, MemorySegment xs, long x0, long row, int h) {
         for (int t = 0; t < h; t++) {
             long even = x0 + 2 * t * row;
-            FloatVector.fromArray(S, z, t * ELEM + HALF).intoMemorySegment(xs, even, ORDER);
-            FloatVector.fromArray(S, z, t * ELEM).intoMemorySegment(xs, even + row, ORDER);
+            for (int g = 0; g < blocks; g++) {
+                FloatVector.fromArray(S, zs[g], t * ELEM + HALF).intoMemorySegment(xs, even + g * VBYTES, ORDER);
+            }
+            for (int g = 0; g < blocks; g++) {
+                FloatVector.fromArray(S, zs[g], t * ELEM).intoMemorySegment(xs, even + row + g * VBYTES, ORDER);
+            }
         }
     }
 
-    private static void scatterReal(float[] z, MemorySegment xs, long x0, long row, int n) {
+    private static void scatterReal(float[][] zs, int blocks, MemorySegment xs, long x0, long row, int n) {
         for (int t = 0; t < n; t++) {
-            FloatVector.fromArray(S, z, t * ELEM + HALF).intoMemorySegment(xs, x0 + t * row, ORDER);
+            for (int g = 0; g < blocks; g++) {
+                FloatVector.fromArray(S, zs[g], t * ELEM + HALF).intoMemorySegment(xs, x0 + t * row + g * VBYTES, ORDER);
+            }
         }
     }
 

@@ -101,6 +101,9 @@ class FftTest {
         out.add(new Case(new int[] {3, 2, 16}, 2));
         out.add(new Case(new int[] {40}, 0));
         out.add(new Case(new int[] {97, 2 * l}, 0));
+        // more than one 64-channel group of vector blocks per row, with a tail
+        out.add(new Case(new int[] {2, 12, 150}, 1));
+        out.add(new Case(new int[] {2, 7, 150}, 1));
         return out;
     }
 
