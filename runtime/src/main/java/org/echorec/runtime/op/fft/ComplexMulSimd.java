@@ -1,5 +1,7 @@
 package org.echorec.runtime.op.fft;
 
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -41,8 +43,8 @@ final class ComplexMulSimd {
                 im = new float[row];
             }
             for (int i = 0; i < row; i += 2) {
-                float wr = ws.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i);
-                float wi = ws.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i + 1);
+                float wr = ws.getAtIndex(JAVA_FLOAT, i);
+                float wi = ws.getAtIndex(JAVA_FLOAT, i + 1);
                 re[i] = wr;
                 re[i + 1] = wr;
                 im[i] = -wi;

@@ -305,7 +305,7 @@ public final class FftPlain {
 
         /** Work units (one block of w channels each) per parallel chunk, at least 1. */
         int grain(int w) {
-            return Math.max(1, GRAIN / Math.max(1, n * w));
+            return (int) Math.max(1, GRAIN / Math.max(1L, (long) n * w));
         }
     }
 }
