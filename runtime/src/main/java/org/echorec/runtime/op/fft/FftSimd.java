@@ -15,15 +15,21 @@ import org.echorec.runtime.tensor.Tensor;
 
 /**
  * The real FFT primitives with the Vector API: {@link FftPlain}'s drivers (same note: the backward
- * passes are the forward ones with a factor on the interior bins) with one vector of consecutive
- * channels per work unit and {@link ComplexFftSimd} as the engine. The channels left after the last
- * full vector go through {@link FftPlain#forwardBlock} / {@link FftPlain#inverseBlock}.
+ * passes are the forward ones with a factor on the interior bins) with {@link ComplexFftSimd} as the
+ * engine, one vector of consecutive channels per transform. The channels left after the last full
+ * vector go through {@link FftPlain#forwardBlock} / {@link FftPlain#inverseBlock}.
+ *
+ * <p>Note: channel groups. A work unit is a group of up to {@link #GROUP} vector blocks (64
+ * channels) of one outer row: the group is gathered row by row into one buffer per block, each block
+ * is transformed, and the bins are written row by row. At the model's [B, L, 64] a unit then reads
+ * and writes whole 256-byte rows in order instead of one 64-byte line per row at a 256-byte stride;
+ * measured at [2048, 200, 64] on one thread (CPU time), rfft 46–51 → 39 ms, irfft 59 → 40–44 ms.
  *
  * <p>The spectrum stores (re, im) interleaved per channel while the engine keeps split vectors, so
- * the pass over the bins converts with two-table lane selections ({@code selectFrom(v1, v2)}, one
- * permute instruction on AVX-512): two loads and two selections give the real and imaginary vectors
- * of a bin, two selections and two stores write one. As in {@link ComplexFftSimd} (its note), the
- * loops call the Vector API directly, never a helper of ours that takes or returns a vector.
+ * the pass over the bins converts with two-table lane selections ({@code selectFrom(v1, v2)}, which
+ * C2 intrinsifies as a two-table permute): two loads and two selections give the real and imaginary
+ * vectors of a bin, two selections and two stores write one. As in {@link ComplexFftSimd} (its note),
+ * the loops call the Vector API directly, never a helper of ours that takes or returns a vector.
  */
 public final class FftSimd {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
