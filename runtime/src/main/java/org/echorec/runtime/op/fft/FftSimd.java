@@ -37,6 +37,8 @@ public final class FftSimd {
     private static final long VBYTES = 4L * L;
     /** Vector blocks per work unit: 64 channels, so a unit reads and writes whole 256-byte rows. */
     static final int GROUP = Math.max(1, 64 / L);
+    /** Scratch bytes a group may use per thread; long transforms get smaller groups (at least one block). */
+    private static final long GROUP_BYTES = 1L << 20;
     /** Lane indexes into the concatenation (re ‖ im) that interleave them: low half, then high half. */
     private static final FloatVector INTERLEAVE_LO = indexes(0);
     private static final FloatVector INTERLEAVE_HI = indexes(L / 2);
@@ -79,14 +81,15 @@ public final class FftSimd {
         MemorySegment ss = Cpu.data(spec);
         int inner = g.inner();
         int full = inner / L;
-        int groups = (full + GROUP - 1) / GROUP;
+        int group = groupSize(plan);
+        int groups = (full + group - 1) / group;
         int units = groups + (inner % L == 0 ? 0 : 1);
-        Parallel.forRange(g.outer() * units, g.grain(GROUP * L), (from, to) -> {
+        Parallel.forRange(g.outer() * units, g.grain(group * L), (from, to) -> {
             for (int u = from; u < to; u++) {
                 int o = u / units;
-                int b = u % units * GROUP;
+                int b = u % units * group;
                 if (b < full) {
-                    forwardGroup(plan, xs, ss, o, b * L, Math.min(GROUP, full - b), inner, interior);
+                    forwardGroup(plan, xs, ss, o, b * L, Math.min(group, full - b), inner, interior);
                 } else {
                     FftPlain.forwardBlock(plan, xs, ss, o, full * L, inner - full * L, inner, interior);
                 }
@@ -101,19 +104,26 @@ public final class FftSimd {
         MemorySegment xs = Cpu.data(x);
         int inner = g.inner();
         int full = inner / L;
-        int groups = (full + GROUP - 1) / GROUP;
+        int group = groupSize(plan);
+        int groups = (full + group - 1) / group;
         int units = groups + (inner % L == 0 ? 0 : 1);
-        Parallel.forRange(g.outer() * units, g.grain(GROUP * L), (from, to) -> {
+        Parallel.forRange(g.outer() * units, g.grain(group * L), (from, to) -> {
             for (int u = from; u < to; u++) {
                 int o = u / units;
-                int b = u % units * GROUP;
+                int b = u % units * group;
                 if (b < full) {
-                    inverseGroup(plan, ss, xs, o, b * L, Math.min(GROUP, full - b), inner, interior);
+                    inverseGroup(plan, ss, xs, o, b * L, Math.min(group, full - b), inner, interior);
                 } else {
                     FftPlain.inverseBlock(plan, ss, xs, o, full * L, inner - full * L, inner, interior);
                 }
             }
         });
+    }
+
+    /** Blocks per group for this length: {@link #GROUP}, fewer when their buffers would pass {@link #GROUP_BYTES}. */
+    private static int groupSize(RealFftPlan plan) {
+        long perBlock = 2L * 4 * ELEM * plan.points();
+        return (int) Math.max(1, Math.min(GROUP, GROUP_BYTES / perBlock));
     }
 
     /** rfft of {@code blocks} vectors of channels from channel c of outer row o. */

@@ -189,6 +189,41 @@ class FftTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.echorec.runtime.testing.Backends#cpuKernels")
+    void longTransformsKeepEnergyAndInvert(Backend backend) {
+        // long enough that a SIMD work unit shrinks to one block (its scratch cap), 8400 = 2·4·2·3·5²·7
+        for (int n : new int[] {8400}) {
+            Case c = new Case(new int[] {2, n, Backends.lanes() + 1}, 1);
+            double[] x = new Rand(n).normal(c.size(), 1);
+            try (Scope s = Scope.open()) {
+                Tensor tx = Tensor.of(backend, Rand.toFloat(x), c.shape());
+                Tensor spec = Tensor.empty(backend, c.spectrum());
+                Tensor back = Tensor.emptyLike(tx);
+                backend.ops().rfft(tx, 1, spec);
+                backend.ops().irfft(spec, 1, back);
+                Near.assertClose("irfft(rfft(x)) " + c, x, back.toFloatArray(), 0, 2 * tol(n, x));
+                float[] bins = spec.toFloatArray();
+                int count = n / 2 + 1;
+                for (int o = 0; o < c.outer(); o++) {
+                    for (int j = 0; j < c.inner(); j++) {
+                        double time = 0;
+                        for (int t = 0; t < n; t++) {
+                            time += x[(o * n + t) * c.inner() + j] * x[(o * n + t) * c.inner() + j];
+                        }
+                        double freq = 0;
+                        for (int k = 0; k < count; k++) {
+                            int at = ((o * count + k) * c.inner() + j) * 2;
+                            double p = (double) bins[at] * bins[at] + (double) bins[at + 1] * bins[at + 1];
+                            freq += k == 0 || 2 * k == n ? p : 2 * p;
+                        }
+                        assertEquals(time, freq, 1e-5 * time, "Parseval, " + c + " row " + o + " channel " + j);
+                    }
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ conventions
 
     @ParameterizedTest(name = "{0}")
