@@ -3,6 +3,7 @@ package org.echorec.runtime.autograd;
 import org.echorec.runtime.op.Unary;
 import org.echorec.runtime.op.binary.BinaryGrad;
 import org.echorec.runtime.op.conv.ConvGrad;
+import org.echorec.runtime.op.fft.FftGrad;
 import org.echorec.runtime.op.gather.GatherGrad;
 import org.echorec.runtime.op.norm.NormGrad;
 import org.echorec.runtime.op.random.RandomGrad;
@@ -185,5 +186,30 @@ public final class F {
     /** Depthwise causal convolution, x [B, L, C], w [C, K], bias [C] or null. */
     public static Tensor causalConv1d(Tensor x, Tensor w, Tensor bias) {
         return ConvGrad.causalConv1d(x, w, bias);
+    }
+
+    // ------------------------------------------------------------------ frequency domain
+
+    /** Orthonormal real FFT along {@code axis}: [..., n, ...] to [..., n/2+1, ..., 2] (re, im last). */
+    public static Tensor rfft(Tensor x, int axis) {
+        return FftGrad.rfft(x, axis);
+    }
+
+    /**
+     * Orthonormal inverse real FFT to length n; {@code axis} counts the axes of the real output
+     * (the spectrum has one more, the trailing (re, im) axis).
+     */
+    public static Tensor irfft(Tensor spectrum, int n, int axis) {
+        return FftGrad.irfft(spectrum, n, axis);
+    }
+
+    /** Complex product of a [..., F, C, 2] with a weight [F, C, 2]. */
+    public static Tensor complexMul(Tensor a, Tensor w) {
+        return FftGrad.complexMul(a, w);
+    }
+
+    /** EchoMamba4Rec's filter on [B, L, C]: irfft(rfft(x)·w) along the sequence, w [L/2+1, C, 2]. */
+    public static Tensor spectralFilter(Tensor x, Tensor w) {
+        return FftGrad.spectralFilter(x, w);
     }
 }

@@ -464,6 +464,10 @@ public final class CheckedOps implements Ops {
 
     /** {@code shape} with the transform axis shortened to n/2+1 and a trailing (re, im) axis. */
     public static int[] spectrumShape(int[] shape, int axis) {
+        if (shape[axis] < 1) {
+            throw new IllegalArgumentException("fft: the transform axis " + axis + " of " + Arrays.toString(shape)
+                    + " is empty");
+        }
         int[] s = shape.clone();
         s[axis] = shape[axis] / 2 + 1;
         return Shape.append(s, 2);
