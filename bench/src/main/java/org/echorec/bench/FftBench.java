@@ -41,7 +41,7 @@ public class FftBench {
     int length;
 
     @Param({"simd", "plain"})
-    String kernels;
+    String impl;
 
     private Scope scope;
     private Ops ops;
@@ -51,12 +51,12 @@ public class FftBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        CpuBackend backend = switch (kernels) {
+        CpuBackend backend = switch (impl) {
             case "simd" -> CpuBackend.get();
             case "plain" -> CpuBackend.withKernels(CpuKernels.plain());
-            default -> throw new IllegalArgumentException("kernels must be simd or plain, got " + kernels);
+            default -> throw new IllegalArgumentException("impl must be simd or plain, got " + impl);
         };
-        if (kernels.equals("simd") && !CpuKernels.isSimd(backend.kernels())) {
+        if (impl.equals("simd") && !CpuKernels.isSimd(backend.kernels())) {
             throw new IllegalStateException("the Vector API kernels did not load: " + backend.describe());
         }
         System.out.println("# " + backend.describe() + ", Parallel.threads() = " + Parallel.threads());
