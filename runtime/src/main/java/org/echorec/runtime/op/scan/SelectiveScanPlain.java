@@ -64,9 +64,9 @@ public final class SelectiveScanPlain {
         int pairs = Math.multiplyExact(p.batch, p.channels);
         int minPairs = Math.max(1, GRAIN / Math.max(1, p.length * p.n));
         Parallel.forRange(pairs, minPairs, (from, to) -> {
-            ScanScratch s = ScanScratch.get(p.n, 0, 0, 0);
+            float[] h = ScanScratch.get().h(p.n);
             for (int i = from; i < to; i++) {
-                forwardChannel(p, i / p.channels, i % p.channels, s.h);
+                forwardChannel(p, i / p.channels, i % p.channels, h);
             }
         });
     }
@@ -96,7 +96,7 @@ public final class SelectiveScanPlain {
 
     private static void backwardPart(ScanArgs p, int rowFrom, int rowTo, float[] partial) {
         int stride = p.n + 2;
-        ScanScratch s = ScanScratch.get((p.chunkLen + 1) * p.n, p.chunkLen * p.n, p.n, 0);
+        ScanScratch s = ScanScratch.get();
         for (int bi = rowFrom; bi < rowTo; bi++) {
             zeroRows(p, bi);
             for (int ch = 0; ch < p.channels; ch++) {
@@ -166,9 +166,9 @@ public final class SelectiveScanPlain {
      */
     static void backwardChannel(ScanArgs p, int bi, int ch, ScanScratch s, float[] acc, int off) {
         int n = p.n;
-        float[] h = s.h;
-        float[] e = s.e;
-        float[] g = s.g;
+        float[] h = s.h((p.chunkLen + 1) * n);
+        float[] e = s.e(p.chunkLen * n);
+        float[] g = s.g(n);
         Arrays.fill(g, 0, n, 0f);
         float dskip = p.d == null ? 0f : p.d.getAtIndex(JAVA_FLOAT, ch);
         float bias = p.bias == null ? 0f : p.bias.getAtIndex(JAVA_FLOAT, ch);
@@ -185,7 +185,7 @@ public final class SelectiveScanPlain {
             }
             recompute(p, bi, ch, t0, t1, bias, h, e);
             for (int t = t1 - 1; t >= t0; t--) {
-                reverseStep(p, bi, ch, t, t - t0, dskip, bias, s, acc, off);
+                reverseStep(p, bi, ch, t, t - t0, dskip, bias, h, e, g, acc, off);
             }
         }
     }
@@ -209,12 +209,9 @@ public final class SelectiveScanPlain {
     }
 
     /** Step t (j-th of its chunk) of the reverse recurrence; updates the carried gradient s.g. */
-    private static void reverseStep(ScanArgs p, int bi, int ch, int t, int j, float dskip, float bias, ScanScratch s,
-                                    float[] acc, int off) {
+    private static void reverseStep(ScanArgs p, int bi, int ch, int t, int j, float dskip, float bias, float[] h,
+                                    float[] e, float[] g, float[] acc, int off) {
         int n = p.n;
-        float[] h = s.h;
-        float[] e = s.e;
-        float[] g = s.g;
         long x = p.row(bi, t) * p.channels + ch;
         long bc = p.row(bi, t) * n;
         long arow = (long) ch * n;
