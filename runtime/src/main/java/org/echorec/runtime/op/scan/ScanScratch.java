@@ -16,8 +16,6 @@ final class ScanScratch {
     private float[] acc = new float[0];
     private float[] rowB = new float[0];
     private float[] rowC = new float[0];
-    private float[] sumB = new float[0];
-    private float[] sumC = new float[0];
     private float[] steps = new float[0];
 
     private ScanScratch() {}
@@ -54,16 +52,6 @@ final class ScanScratch {
     /** Rows of c for the steps of one chunk. */
     float[] rowC(int size) {
         return rowC.length >= size ? rowC : (rowC = new float[size]);
-    }
-
-    /** dB of one chunk, summed over channel blocks but not yet over lanes. */
-    float[] sumB(int size) {
-        return sumB.length >= size ? sumB : (sumB = new float[size]);
-    }
-
-    /** dC of one chunk, summed over channel blocks but not yet over lanes. */
-    float[] sumC(int size) {
-        return sumC.length >= size ? sumC : (sumC = new float[size]);
     }
 
     /** Per-step values of a chunk (Δ and softplus' for each step of a channel block). */

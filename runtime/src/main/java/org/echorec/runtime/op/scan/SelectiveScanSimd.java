@@ -38,12 +38,12 @@ import org.echorec.runtime.tensor.Tensor;
  * and state. The softplus, once per step, keeps the JDK's exp and log1p.
  *
  * <h2>Note: sums over channels</h2>
- * dB and dC sum over channels. A lane-reduction per step, state and block would cost as much as the
- * rest of the backward step, so the backward walks one batch row chunk by chunk, and inside a chunk
- * block by block, adding each block's vectors into {@code [step][N][LANES]} sums; the lanes are
- * reduced once per chunk. Each block keeps its own carried gradient across chunks. dA, dD and dBias
- * are kept per part as vectors over channels ({@code dA} transposed like A) and reduced in part order
- * at the end.
+ * dB and dC sum over channels: each (step, state, block) reduces its vector across lanes and adds it
+ * to the row of dB/dC that the thread owns (threads split the batch, as in the plain backward). Adding
+ * the blocks' vectors first and reducing once per chunk was measured too: no faster (a lane
+ * reduction is a few cycles here) and 256 KiB more scratch, so the simpler form stayed. dA, dD and
+ * dBias are kept per part as vectors over channels ({@code dA} transposed like A) and reduced in part
+ * order at the end.
  */
 public final class SelectiveScanSimd {
     private static final VectorSpecies<Float> S = SimdSpecies.F;
@@ -213,8 +213,8 @@ public final class SelectiveScanSimd {
         ScanScratch s = ScanScratch.get();
         for (int bi = rowFrom; bi < rowTo; bi++) {
             SelectiveScanPlain.zeroRows(p, bi);
-            if (blocks > 0) {
-                backwardRow(p, at2, bi, blocks, s, partial);
+            for (int block = 0; block < blocks; block++) {
+                backwardBlock(p, at2, bi, block * LANES, s, partial);
             }
             for (int ch = blocks * LANES; ch < p.channels; ch++) {
                 backwardTailChannel(p, bi, ch, s, partial);
@@ -235,40 +235,32 @@ public final class SelectiveScanSimd {
         partial[(n + 1) * ds + ch] += acc[n + 1];
     }
 
-    /** The full channel blocks of batch row bi, chunk by chunk in reverse (see "Note: sums over channels"). */
-    private static void backwardRow(ScanArgs p, float[] at2, int bi, int blocks, ScanScratch s, float[] partial) {
+    /** Channel block d0 of batch row bi: the chunks in reverse, each recomputed then reversed. */
+    private static void backwardBlock(ScanArgs p, float[] at2, int bi, int d0, ScanScratch s, float[] partial) {
         int n = p.n;
         int nl = n * LANES;
         int cl = p.chunkLen;
-        float[] g = s.g(blocks * nl);
+        float[] g = s.g(nl);
         float[] h = s.h((cl + 1) * nl);
         float[] e = s.e(cl * nl);
         float[] rowB = s.rowB(cl * n);
         float[] rowC = s.rowC(cl * n);
-        float[] sumB = s.sumB(cl * nl);
-        float[] sumC = s.sumC(cl * nl);
         float[] steps = s.steps(2 * cl * LANES);
-        Arrays.fill(g, 0, blocks * nl, 0f);
+        Arrays.fill(g, 0, nl, 0f);
         for (int k = p.chunks - 1; k >= 0; k--) {
             int t0 = p.chunkStart(k);
             int t1 = p.chunkEnd(k);
             if (t0 == t1) {
                 continue;
             }
-            copyRows(p, bi, t0, t1, rowB, rowC);
-            Arrays.fill(sumB, 0, (t1 - t0) * nl, 0f);
-            Arrays.fill(sumC, 0, (t1 - t0) * nl, 0f);
-            for (int block = 0; block < blocks; block++) {
-                int d0 = block * LANES;
-                if (k == 0) {
-                    Arrays.fill(h, 0, nl, 0f);
-                } else {
-                    loadState(p, bi, k - 1, d0, h);
-                }
-                recomputeBlock(p, at2, bi, d0, t0, t1, rowB, h, e, steps);
-                reverseBlock(p, at2, bi, d0, t0, t1, s, block * nl, partial);
+            if (k == 0) {
+                Arrays.fill(h, 0, nl, 0f);
+            } else {
+                loadState(p, bi, k - 1, d0, h);
             }
-            addLaneSums(p, bi, t0, t1, sumB, sumC);
+            copyRows(p, bi, t0, t1, rowB, rowC);
+            recomputeBlock(p, at2, bi, d0, t0, t1, rowB, h, e, steps);
+            reverseBlock(p, at2, bi, d0, t0, t1, s, partial);
         }
     }
 
@@ -306,20 +298,18 @@ public final class SelectiveScanSimd {
         }
     }
 
-    /** The reverse steps of one chunk for one channel block; g[gOff..] is the block's carried gradient. */
-    private static void reverseBlock(ScanArgs p, float[] at2, int bi, int d0, int t0, int t1, ScanScratch s, int gOff,
+    /** The reverse steps of one chunk for one channel block; g carries the gradient across chunks. */
+    private static void reverseBlock(ScanArgs p, float[] at2, int bi, int d0, int t0, int t1, ScanScratch s,
                                      float[] partial) {
         int n = p.n;
         int ds = p.channels;
         int nl = n * LANES;
-        // backwardRow sized every array for this chunk length
+        // backwardBlock sized every array for this chunk length
         float[] h = s.h(0);
         float[] e = s.e(0);
         float[] g = s.g(0);
         float[] rowB = s.rowB(0);
         float[] rowC = s.rowC(0);
-        float[] sumB = s.sumB(0);
-        float[] sumC = s.sumC(0);
         float[] steps = s.steps(0);
         FloatVector skip = p.d == null ? zero() : load(p.d, d0);
         int dSkip = n * ds + d0;
@@ -335,15 +325,16 @@ public final class SelectiveScanSimd {
             FloatVector sumGB = zero();
             int before = j * nl;
             int bc = j * n;
+            long row = p.row(bi, t) * n;
             for (int i = 0; i < n; i++) {
                 int o = before + i * LANES;
-                int go = gOff + i * LANES;
+                int go = i * LANES;
                 int ai = i * ds + d0;
                 FloatVector gi = dyv.fma(FloatVector.broadcast(S, rowC[bc + i]), FloatVector.fromArray(S, g, go));
                 FloatVector decay = FloatVector.fromArray(S, e, o);
                 FloatVector carried = FloatVector.fromArray(S, h, o).mul(decay);
-                dyv.fma(FloatVector.fromArray(S, h, o + nl), FloatVector.fromArray(S, sumC, o)).intoArray(sumC, o);
-                gi.fma(dtu, FloatVector.fromArray(S, sumB, o)).intoArray(sumB, o);
+                addAt(p.dc, row + i, dyv.mul(FloatVector.fromArray(S, h, o + nl)).reduceLanes(VectorOperators.ADD));
+                addAt(p.db, row + i, gi.mul(dtu).reduceLanes(VectorOperators.ADD));
                 FloatVector gc = gi.mul(carried);
                 gc.fma(dt, FloatVector.fromArray(S, partial, ai)).intoArray(partial, ai);
                 sumGA = gc.fma(FloatVector.fromArray(S, at2, ai), sumGA);
@@ -357,20 +348,6 @@ public final class SelectiveScanSimd {
             dz.intoMemorySegment(p.ddelta, 4L * x, ORDER);
             dyv.fma(uv, FloatVector.fromArray(S, partial, dSkip)).intoArray(partial, dSkip);
             dz.add(FloatVector.fromArray(S, partial, dBias)).intoArray(partial, dBias);
-        }
-    }
-
-    /** dB, dC rows t0..t1 of batch row bi += the lane sums of the chunk's block sums. */
-    private static void addLaneSums(ScanArgs p, int bi, int t0, int t1, float[] sumB, float[] sumC) {
-        int n = p.n;
-        for (int t = t0; t < t1; t++) {
-            int before = (t - t0) * n * LANES;
-            long row = p.row(bi, t) * n;
-            for (int i = 0; i < n; i++) {
-                int o = before + i * LANES;
-                addAt(p.db, row + i, FloatVector.fromArray(S, sumB, o).reduceLanes(VectorOperators.ADD));
-                addAt(p.dc, row + i, FloatVector.fromArray(S, sumC, o).reduceLanes(VectorOperators.ADD));
-            }
         }
     }
 
