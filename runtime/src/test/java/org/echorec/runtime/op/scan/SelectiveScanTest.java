@@ -86,6 +86,9 @@ class SelectiveScanTest {
                 }
             }
         }
+        // the large odd size of Backends.awkwardSizes(): many channel blocks and a tail
+        int wide = Backends.awkwardSizes()[5];
+        check(backend, problem(1, 7, wide, 3, Options.of(7), 1), 2, "D=" + wide + " N=3 L=7 S=2");
     }
 
     @ParameterizedTest(name = "{0}")
