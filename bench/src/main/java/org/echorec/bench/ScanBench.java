@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The fused selective scan, forward and backward, at a Mamba4Rec block's shape: d_inner 128,
- * d_state 32, softplus(delta + bias), D skip, batch 256, lengths 50 and 200, with the chunk count
- * ScanGrad uses (ceil(L/64)). Throughput in tokens (batch rows × steps) per second: the
+ * d_state 32, softplus(delta + bias), D skip, lengths 50 and 200, with the chunk count ScanGrad uses
+ * (ceil(L/64)). Every call holds 12,800 tokens (batch 256 at L = 50, 64 at L = 200), so a SIMD call
+ * takes tens of milliseconds at both lengths. Throughput in tokens (batch rows × steps) per second: the
  * {@code tokens} counter; the primary score is calls per second. {@code impl} picks the Vector API
  * kernels or the plain-Java ones, so the SIMD speedup is read off one run. Threads: every core the
  * kernels' pool has ({@code echorec.threads}, 2 here, printed at setup). All tensors are allocated
@@ -37,7 +38,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Dechorec.threads=2"})
 public class ScanBench {
-    private static final int BATCH = 256;
+    private static final int TOKENS = 12_800;
     private static final int CHANNELS = 128;
     private static final int STATES = 32;
     private static final int CHUNK = 64;
@@ -48,6 +49,7 @@ public class ScanBench {
     @Param({"50", "200"})
     public int length;
 
+    private int batch;
     private Scope scope;
     private Ops ops;
     private Tensor u, delta, a, b, c, d, bias, y, states, dy, du, ddelta, da, db, dc, dd, dbias;
@@ -74,23 +76,24 @@ public class ScanBench {
         ops = backend.ops();
         scope = Scope.detached("scan bench");
         int chunks = (length + CHUNK - 1) / CHUNK;
+        batch = TOKENS / length;
         SplittableRandom r = new SplittableRandom(42);
         try (Scope.Entered ignored = scope.enter()) {
-            u = random(backend, r, -1, 1, BATCH, length, CHANNELS);
-            delta = random(backend, r, -4, 0, BATCH, length, CHANNELS);
+            u = random(backend, r, -1, 1, batch, length, CHANNELS);
+            delta = random(backend, r, -4, 0, batch, length, CHANNELS);
             a = random(backend, r, -16, -1, CHANNELS, STATES);
-            b = random(backend, r, -1, 1, BATCH, length, STATES);
-            c = random(backend, r, -1, 1, BATCH, length, STATES);
+            b = random(backend, r, -1, 1, batch, length, STATES);
+            c = random(backend, r, -1, 1, batch, length, STATES);
             d = random(backend, r, 0, 1, CHANNELS);
             bias = random(backend, r, -2, 0, CHANNELS);
-            dy = random(backend, r, -1, 1, BATCH, length, CHANNELS);
-            y = Tensor.empty(backend, BATCH, length, CHANNELS);
-            states = Tensor.empty(backend, BATCH, chunks, CHANNELS, STATES);
-            du = Tensor.empty(backend, BATCH, length, CHANNELS);
-            ddelta = Tensor.empty(backend, BATCH, length, CHANNELS);
+            dy = random(backend, r, -1, 1, batch, length, CHANNELS);
+            y = Tensor.empty(backend, batch, length, CHANNELS);
+            states = Tensor.empty(backend, batch, chunks, CHANNELS, STATES);
+            du = Tensor.empty(backend, batch, length, CHANNELS);
+            ddelta = Tensor.empty(backend, batch, length, CHANNELS);
             da = Tensor.empty(backend, CHANNELS, STATES);
-            db = Tensor.empty(backend, BATCH, length, STATES);
-            dc = Tensor.empty(backend, BATCH, length, STATES);
+            db = Tensor.empty(backend, batch, length, STATES);
+            dc = Tensor.empty(backend, batch, length, STATES);
             dd = Tensor.empty(backend, CHANNELS);
             dbias = Tensor.empty(backend, CHANNELS);
         }
@@ -117,12 +120,12 @@ public class ScanBench {
     @Benchmark
     public void forward(Tokens counter) {
         ops.selectiveScan(u, delta, a, b, c, d, bias, true, y, states);
-        counter.tokens += (long) BATCH * length;
+        counter.tokens += (long) batch * length;
     }
 
     @Benchmark
     public void backward(Tokens counter) {
         ops.selectiveScanBackward(u, delta, a, b, c, d, bias, true, states, dy, du, ddelta, da, db, dc, dd, dbias);
-        counter.tokens += (long) BATCH * length;
+        counter.tokens += (long) batch * length;
     }
 }
