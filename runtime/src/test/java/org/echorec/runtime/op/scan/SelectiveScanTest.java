@@ -104,6 +104,39 @@ class SelectiveScanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.echorec.runtime.testing.Backends#cpuKernels")
+    void decayIsExpToFloatAccuracy(Backend backend) {
+        // two steps, Δ = 1, u = (1, 0), b_0 = 1, c = (0, 1): y_1 = exp(A[d]) exactly, for A across the
+        // float exponent range. Allowed: 4 ulps plus |A| ulps, the rounding of the argument itself
+        // (the SIMD kernel rounds A·log2 e, the plain one nothing; exp amplifies either by |A|).
+        // half the channels sweep [-4, 4] densely (where the polynomial's error shows), half [-87, 87]
+        int channels = Backends.awkwardSizes()[5];
+        int half = channels / 2;
+        double[] a = new double[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            a[ch] = ch < half ? (float) (-4 + 8.0 * ch / (half - 1)) : (float) (-87 + 174.0 * (ch - half) / (channels - half - 1));
+        }
+        double[] u = new double[2 * channels];
+        java.util.Arrays.fill(u, 0, channels, 1);
+        double[] delta = new double[2 * channels];
+        java.util.Arrays.fill(delta, 1);
+        try (Scope s = Scope.open()) {
+            Tensor y = Tensor.empty(backend, 1, 2, channels);
+            backend.ops().selectiveScan(tensor(backend, u, 1, 2, channels), tensor(backend, delta, 1, 2, channels),
+                    tensor(backend, a, channels, 1), tensor(backend, new double[] {1, 0}, 1, 2, 1),
+                    tensor(backend, new double[] {0, 1}, 1, 2, 1), null, null, false, y,
+                    Tensor.empty(backend, 1, 1, channels, 1));
+            float[] got = y.toFloatArray();
+            for (int ch = 0; ch < channels; ch++) {
+                double want = Math.exp(a[ch]);
+                double tol = (4 + Math.abs(a[ch])) * EPS * want;
+                Near.assertClose("exp(" + a[ch] + ")", new double[] {0, want},
+                        new float[] {got[ch], got[channels + ch]}, 0, tol);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.echorec.runtime.testing.Backends#cpuKernels")
     void backwardIsDeterministic(Backend backend) {
         SelectiveScanRef.Problem p = problem(5, 40, 2 * Backends.lanes() + 3, 8, Options.of(7), 5);
         try (Scope s = Scope.open()) {
