@@ -9,6 +9,7 @@ import org.echorec.runtime.op.norm.NormGrad;
 import org.echorec.runtime.op.random.RandomGrad;
 import org.echorec.runtime.op.random.Rng;
 import org.echorec.runtime.op.reduce.ReduceGrad;
+import org.echorec.runtime.op.scan.ScanGrad;
 import org.echorec.runtime.op.softmax.SoftmaxGrad;
 import org.echorec.runtime.op.unary.UnaryGrad;
 import org.echorec.runtime.op.view.ViewGrad;
@@ -211,5 +212,16 @@ public final class F {
     /** EchoMamba4Rec's filter on [B, L, C]: irfft(rfft(x)·w) along the sequence, w [L/2+1, C, 2]. */
     public static Tensor spectralFilter(Tensor x, Tensor w) {
         return FftGrad.spectralFilter(x, w);
+    }
+
+    // ------------------------------------------------------------------ state space models
+
+    /**
+     * The Mamba selective scan, fused: u, delta [B, L, D], a [D, N], b, c [B, L, N], d and deltaBias
+     * [D] or null; with {@code deltaSoftplus} Δ = softplus(delta + deltaBias). See {@code Ops.selectiveScan}.
+     */
+    public static Tensor selectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d,
+                                       Tensor deltaBias, boolean deltaSoftplus) {
+        return ScanGrad.selectiveScan(u, delta, a, b, c, d, deltaBias, deltaSoftplus);
     }
 }

@@ -198,14 +198,17 @@ public interface Ops {
      * The Mamba selective scan, fused. Shapes: u, delta, y {@code [B, L, D]}; a {@code [D, N]};
      * b, c {@code [B, L, N]}; d and deltaBias {@code [D]} or null; states {@code [B, S, D, N]}.
      * With {@code Δ = softplus(delta + deltaBias)} when {@code deltaSoftplus} (else
-     * {@code delta + deltaBias}), per batch row and channel d, from {@code h_{−1} = 0}:
+     * {@code delta + deltaBias}; softplus is {@link Unary#SOFTPLUS}, linear above 20 as in PyTorch),
+     * per batch row and channel d, from {@code h_{−1} = 0}:
      * <pre>
      *   h_t[n] = exp(Δ_t·a[d,n])·h_{t−1}[n] + Δ_t·b_t[n]·u_t
      *   y_t    = Σ_n c_t[n]·h_t[n] + d[d]·u_t
      * </pre>
      * The (B, L, D, N) hidden states are never stored: the sequence is cut into S chunks of
      * {@code ceil(L/S)} steps and {@code states[b, s]} receives h after the last step of chunk s
-     * (so {@code states[b, S−1]} is the final state), which is all the backward needs.
+     * (so {@code states[b, S−1]} is the final state), which is all the backward needs. A chunk that
+     * starts at or after L (when S does not divide L evenly, or S &gt; L) is empty and holds the state
+     * where it starts, so {@code states[b, S−1]} is the final state in every case.
      */
     void selectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor deltaBias,
                        boolean deltaSoftplus, Tensor y, Tensor states);
