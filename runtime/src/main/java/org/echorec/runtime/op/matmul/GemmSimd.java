@@ -1,12 +1,188 @@
 package org.echorec.runtime.op.matmul;
 
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.echorec.runtime.backend.cpu.Parallel;
+import org.echorec.runtime.backend.cpu.simd.SimdSpecies;
+import org.echorec.runtime.op.matmul.GemmPlan.Split;
 import org.echorec.runtime.tensor.Tensor;
 
-/** Placeholder until the family is written. */
+/**
+ * GEMM with the Vector API: the blocking loops around {@link GemmKernel}, and the threads.
+ *
+ * <p>Note: GEMM blocking. For each block of NC columns and each K block of at most KC (blocks evened
+ * out), a thread packs {@code op(B)}'s {@code KC×NC} block into its scratch (≤ 512 KiB, L2); then for
+ * each group of MC rows it copies A's {@code MC×KC} block into a heap array, and for every 6-row strip
+ * of that block runs the micro-kernel against every panel of the packed B, strip after strip, so the
+ * strip (6 KiB) stays in L1 while B streams from L2. The first K block writes C with the caller's beta,
+ * later ones add to it. The shapes the models use are skinny (K or N of 64..256 against 100k rows),
+ * where B fits whole and everything hinges on streaming A and C once: A is copied row by row (one bulk
+ * copy when the block is contiguous), C is written once per K block, straight from the tile, and never
+ * read when beta is 0. See {@link GemmPlan} for the sizes and for how threads divide the work (Note:
+ * GEMM threading), {@link GemmKernel} for the micro-kernel and {@link GemmPack} for the layouts.
+ */
 public final class GemmSimd {
+    private static final VectorSpecies<Float> S = SimdSpecies.F;
+    private static final int L = S.length();
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final int MR = GemmKernel.MR;
+    private static final int NR = GemmKernel.NR;
+    private static final int KC = GemmPlan.KC;
+    private static final int MC = GemmPlan.MC;
+    /** Row stride of a transposed A's block: MC padded off a multiple of 4 KiB so rows spread over L1 sets. */
+    private static final int LDS = GemmPlan.roundUp(MC, 16) + 16;
+    private static final ThreadLocal<GemmScratch> SCRATCH = ThreadLocal.withInitial(() -> new GemmScratch(
+            GemmPlan.B_BLOCK_FLOATS + (long) KC * NR, Math.max(MC * KC, KC * LDS), MR * NR));
+
     private GemmSimd() {}
 
     public static void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        throw new UnsupportedOperationException("GemmSimd.gemm: not implemented yet");
+        GemmArgs g = GemmArgs.of(transA, transB, alpha, a, b, beta, c);
+        if (g.m == 0 || g.n == 0) {
+            return;
+        }
+        int threads = Parallel.threads();
+        if (g.batch >= threads && g.work() / g.batch < GemmPlan.PARALLEL_MIN * threads) {
+            Parallel.forRange(g.batch, 1, (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    product(g, t, Split.NONE);
+                }
+            });
+            return;
+        }
+        Split split = GemmPlan.split(g.m, g.n, g.k, threads, L, g.transB);
+        for (int t = 0; t < g.batch; t++) {
+            product(g, t, split);
+        }
+    }
+
+    /** Batch t of the call, its threads dividing the work as {@code split} says. */
+    private static void product(GemmArgs g, int t, Split split) {
+        long c0 = g.cIndex(t, 0, 0);
+        switch (split) {
+            case NONE -> block(g, t, 0, g.m, 0, g.n, 0, g.k, g.c, c0, g.ldc, g.beta);
+            case M -> Parallel.forRange(GemmPlan.ceilDiv(g.m, MR), 1, (from, to) ->
+                    block(g, t, from * MR, Math.min(g.m, to * MR), 0, g.n, 0, g.k, g.c, c0, g.ldc, g.beta));
+            case N -> Parallel.forRange(GemmPlan.ceilDiv(g.n, NR), 1, (from, to) ->
+                    block(g, t, 0, g.m, from * NR, Math.min(g.n, to * NR), 0, g.k, g.c, c0, g.ldc, g.beta));
+            case K -> splitK(g, t, c0);
+        }
+    }
+
+    /**
+     * Each thread sums its own K range: the first into C (with beta), the others into partial sums
+     * of the calling thread's scratch, which are then added to C.
+     */
+    private static void splitK(GemmArgs g, int t, long c0) {
+        int parts = Math.min(Parallel.threads(), g.k / KC);
+        long size = (long) g.m * g.n;
+        MemorySegment partials = SCRATCH.get().partials((parts - 1) * size);
+        Parallel.forRange(parts, 1, (from, to) -> {
+            for (int q = from; q < to; q++) {
+                int k0 = GemmPlan.kStart(0, g.k, parts, q);
+                int k1 = GemmPlan.kStart(0, g.k, parts, q + 1);
+                if (q == 0) {
+                    block(g, t, 0, g.m, 0, g.n, k0, k1, g.c, c0, g.ldc, g.beta);
+                } else {
+                    block(g, t, 0, g.m, 0, g.n, k0, k1, partials, (q - 1) * size, g.n, 0f);
+                }
+            }
+        });
+        for (int q = 1; q < parts; q++) {
+            for (int i = 0; i < g.m; i++) {
+                addRow(partials, (q - 1) * size + (long) i * g.n, g.c, c0 + i * g.ldc, g.n);
+            }
+        }
+    }
+
+    /**
+     * {@code T[i0:i1, j0:j1] = alpha·op(A)[i0:i1, k0:k1]·op(B)[k0:k1, j0:j1] + beta·T} on this thread,
+     * where T's element (i, j) is at index {@code t0 + i·ldt + j} of {@code target}.
+     */
+    private static void block(GemmArgs g, int t, int i0, int i1, int j0, int j1, int k0, int k1,
+                              MemorySegment target, long t0, long ldt, float beta) {
+        GemmScratch s = SCRATCH.get();
+        int kLen = k1 - k0;
+        if (kLen == 0) {
+            scale(target, t0, ldt, i0, i1, j0, j1, beta);
+            return;
+        }
+        int blocks = GemmPlan.kBlocks(kLen);
+        int nc = GemmPlan.nc(GemmPlan.ceilDiv(kLen, blocks), NR);
+        for (int jc = j0; jc < j1; jc += nc) {
+            int ncb = Math.min(nc, j1 - jc);
+            for (int p = 0; p < blocks; p++) {
+                int ks = GemmPlan.kStart(k0, kLen, blocks, p);
+                int kc = GemmPlan.kStart(k0, kLen, blocks, p + 1) - ks;
+                GemmPack.packB(g, t, ks, kc, jc, ncb, s.packedB);
+                float betaK = p == 0 ? beta : 1f;
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    long tc = t0 + ic * ldt + jc;
+                    if (g.transA) {
+                        GemmPack.packColumnsOfA(g, t, ic, mc, ks, kc, s.packedA, LDS);
+                        stripsOfColumns(s, mc, kc, ncb, target, tc, ldt, g.alpha, betaK);
+                    } else {
+                        GemmPack.packRowsOfA(g, t, ic, mc, ks, kc, s.packedA);
+                        stripsOfRows(s, mc, kc, ncb, target, tc, ldt, g.alpha, betaK);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every 6-row strip of a packed untransposed A block against every panel of the packed B. */
+    private static void stripsOfRows(GemmScratch s, int mc, int kc, int nc, MemorySegment target, long tc,
+                                     long ldt, float alpha, float beta) {
+        int panels = GemmPlan.ceilDiv(nc, NR);
+        for (int r = 0; r < mc; r += MR) {
+            int rows = Math.min(MR, mc - r);
+            for (int q = 0; q < panels; q++) {
+                GemmKernel.rowsOfA(s.packedA, r * kc, kc, s.packedB, 4L * q * kc * NR, s.tile);
+                GemmKernel.store(s.tile, rows, Math.min(NR, nc - q * NR), target, tc + r * ldt + q * NR, ldt,
+                        alpha, beta);
+            }
+        }
+    }
+
+    /** Every 6-row strip of a packed transposed A block against every panel of the packed B. */
+    private static void stripsOfColumns(GemmScratch s, int mc, int kc, int nc, MemorySegment target, long tc,
+                                        long ldt, float alpha, float beta) {
+        int panels = GemmPlan.ceilDiv(nc, NR);
+        for (int r = 0; r < mc; r += MR) {
+            int rows = Math.min(MR, mc - r);
+            for (int q = 0; q < panels; q++) {
+                GemmKernel.columnsOfA(s.packedA, r, LDS, kc, s.packedB, 4L * q * kc * NR, s.tile);
+                GemmKernel.store(s.tile, rows, Math.min(NR, nc - q * NR), target, tc + r * ldt + q * NR, ldt,
+                        alpha, beta);
+            }
+        }
+    }
+
+    /** {@code dst[0:n] += src[0:n]}, by element index. */
+    private static void addRow(MemorySegment src, long from, MemorySegment dst, long to, int n) {
+        int j = 0;
+        for (int end = S.loopBound(n); j < end; j += L) {
+            FloatVector x = FloatVector.fromMemorySegment(S, src, 4 * (from + j), ORDER);
+            FloatVector y = FloatVector.fromMemorySegment(S, dst, 4 * (to + j), ORDER);
+            y.add(x).intoMemorySegment(dst, 4 * (to + j), ORDER);
+        }
+        for (; j < n; j++) {
+            dst.setAtIndex(JAVA_FLOAT, to + j, dst.getAtIndex(JAVA_FLOAT, to + j) + src.getAtIndex(JAVA_FLOAT, from + j));
+        }
+    }
+
+    /** An empty sum: {@code T = beta·T}, and zeros (not {@code 0·NaN}) when beta is 0. */
+    private static void scale(MemorySegment target, long t0, long ldt, int i0, int i1, int j0, int j1, float beta) {
+        for (int i = i0; i < i1; i++) {
+            for (int j = j0; j < j1; j++) {
+                long at = t0 + i * ldt + j;
+                target.setAtIndex(JAVA_FLOAT, at, beta == 0f ? 0f : beta * target.getAtIndex(JAVA_FLOAT, at));
+            }
+        }
     }
 }

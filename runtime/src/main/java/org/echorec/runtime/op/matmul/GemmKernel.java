@@ -1,0 +1,238 @@
+package org.echorec.runtime.op.matmul;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.echorec.runtime.backend.cpu.simd.SimdSpecies;
+
+/**
+ * The register-blocked micro-kernels and the write-back of their tiles into C.
+ *
+ * <p>Note: micro-kernel. A kernel call computes one full {@code MR × NR} tile ({@code MR = 6} rows,
+ * {@code NR = 4} vectors) over a K block: 24 accumulators, 4 B vectors and one broadcast of A, 29 of
+ * the 32 vector registers of AVX-512. Per k it loads one row of a packed, zero-padded B panel (four
+ * aligned vectors) and broadcasts six A values from a heap array: reading A through a MemorySegment
+ * here made C2's IR too large to inline the vector calls, and every vector was boxed (PERF_NOTES,
+ * pitfall 2). For the same reason the kernel has no edge cases, no alpha, no beta and no C: it always
+ * computes a whole tile (the missing rows of A are zeros, the missing columns of B are packed as zeros)
+ * and stores it into a small heap tile; {@link #store} then writes the valid part into C with alpha,
+ * beta and C's row stride, outside the hot loop. One kernel per layout of the A copy, so that each
+ * indexes A with a constant stride in its loop and C2 can drop the bounds checks. Written against
+ * {@link SimdSpecies#F}, so it runs at 128, 256 and 512 bits; at 256 and 128 bits 29 registers only
+ * fit where AVX-512 provides 32 (on AVX2-only hardware a 4×3 tile would be the shape to try).
+ */
+final class GemmKernel {
+    static final VectorSpecies<Float> S = SimdSpecies.F;
+    static final int L = S.length();
+    static final int MR = GemmPlan.MR;
+    static final int NR = GemmPlan.NR_VECTORS * L;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final long VECTOR_BYTES = 4L * L;
+    private static final long PANEL_ROW_BYTES = 4L * NR;
+
+    private GemmKernel() {}
+
+    /**
+     * The micro-tile {@code tile = A(6×kc)·B(kc×NR)} with A's rows at {@code a0 + r·kc} (row-major,
+     * as copied from an untransposed A) and B a packed panel at byte {@code bByte}.
+     */
+    static void rowsOfA(float[] a, int a0, int kc, MemorySegment b, long bByte, float[] tile) {
+        int a1 = a0 + kc;
+        int a2 = a1 + kc;
+        int a3 = a2 + kc;
+        int a4 = a3 + kc;
+        int a5 = a4 + kc;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
+        FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
+        FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero;
+        FloatVector c30 = zero, c31 = zero, c32 = zero, c33 = zero;
+        FloatVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
+        FloatVector c50 = zero, c51 = zero, c52 = zero, c53 = zero;
+        for (int k = 0; k < kc; k++) {
+            long o = bByte + (long) k * PANEL_ROW_BYTES;
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 1 * VECTOR_BYTES, ORDER);
+            FloatVector b2 = FloatVector.fromMemorySegment(S, b, o + 2 * VECTOR_BYTES, ORDER);
+            FloatVector b3 = FloatVector.fromMemorySegment(S, b, o + 3 * VECTOR_BYTES, ORDER);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c02 = x0.fma(b2, c02);
+            c03 = x0.fma(b3, c03);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x1.fma(b2, c12);
+            c13 = x1.fma(b3, c13);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c22 = x2.fma(b2, c22);
+            c23 = x2.fma(b3, c23);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            c32 = x3.fma(b2, c32);
+            c33 = x3.fma(b3, c33);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + k]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            c42 = x4.fma(b2, c42);
+            c43 = x4.fma(b3, c43);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + k]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            c52 = x5.fma(b2, c52);
+            c53 = x5.fma(b3, c53);
+        }
+        c00.intoArray(tile, 0 * NR + 0 * L);
+        c01.intoArray(tile, 0 * NR + 1 * L);
+        c02.intoArray(tile, 0 * NR + 2 * L);
+        c03.intoArray(tile, 0 * NR + 3 * L);
+        c10.intoArray(tile, 1 * NR + 0 * L);
+        c11.intoArray(tile, 1 * NR + 1 * L);
+        c12.intoArray(tile, 1 * NR + 2 * L);
+        c13.intoArray(tile, 1 * NR + 3 * L);
+        c20.intoArray(tile, 2 * NR + 0 * L);
+        c21.intoArray(tile, 2 * NR + 1 * L);
+        c22.intoArray(tile, 2 * NR + 2 * L);
+        c23.intoArray(tile, 2 * NR + 3 * L);
+        c30.intoArray(tile, 3 * NR + 0 * L);
+        c31.intoArray(tile, 3 * NR + 1 * L);
+        c32.intoArray(tile, 3 * NR + 2 * L);
+        c33.intoArray(tile, 3 * NR + 3 * L);
+        c40.intoArray(tile, 4 * NR + 0 * L);
+        c41.intoArray(tile, 4 * NR + 1 * L);
+        c42.intoArray(tile, 4 * NR + 2 * L);
+        c43.intoArray(tile, 4 * NR + 3 * L);
+        c50.intoArray(tile, 5 * NR + 0 * L);
+        c51.intoArray(tile, 5 * NR + 1 * L);
+        c52.intoArray(tile, 5 * NR + 2 * L);
+        c53.intoArray(tile, 5 * NR + 3 * L);
+    }
+
+    /**
+     * The micro-tile with A's element {@code (r, k)} at {@code a0 + k·lda + r} (k-major, as copied from
+     * a transposed A, whose rows of K hold the rows of {@code op(A)} side by side).
+     */
+    static void columnsOfA(float[] a, int a0, int lda, int kc, MemorySegment b, long bByte, float[] tile) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
+        FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
+        FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero;
+        FloatVector c30 = zero, c31 = zero, c32 = zero, c33 = zero;
+        FloatVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
+        FloatVector c50 = zero, c51 = zero, c52 = zero, c53 = zero;
+        for (int k = 0; k < kc; k++) {
+            long o = bByte + (long) k * PANEL_ROW_BYTES;
+            int ak = a0 + k * lda;
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 1 * VECTOR_BYTES, ORDER);
+            FloatVector b2 = FloatVector.fromMemorySegment(S, b, o + 2 * VECTOR_BYTES, ORDER);
+            FloatVector b3 = FloatVector.fromMemorySegment(S, b, o + 3 * VECTOR_BYTES, ORDER);
+            FloatVector x0 = FloatVector.broadcast(S, a[ak]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c02 = x0.fma(b2, c02);
+            c03 = x0.fma(b3, c03);
+            FloatVector x1 = FloatVector.broadcast(S, a[ak + 1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x1.fma(b2, c12);
+            c13 = x1.fma(b3, c13);
+            FloatVector x2 = FloatVector.broadcast(S, a[ak + 2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c22 = x2.fma(b2, c22);
+            c23 = x2.fma(b3, c23);
+            FloatVector x3 = FloatVector.broadcast(S, a[ak + 3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            c32 = x3.fma(b2, c32);
+            c33 = x3.fma(b3, c33);
+            FloatVector x4 = FloatVector.broadcast(S, a[ak + 4]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            c42 = x4.fma(b2, c42);
+            c43 = x4.fma(b3, c43);
+            FloatVector x5 = FloatVector.broadcast(S, a[ak + 5]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            c52 = x5.fma(b2, c52);
+            c53 = x5.fma(b3, c53);
+        }
+        c00.intoArray(tile, 0 * NR + 0 * L);
+        c01.intoArray(tile, 0 * NR + 1 * L);
+        c02.intoArray(tile, 0 * NR + 2 * L);
+        c03.intoArray(tile, 0 * NR + 3 * L);
+        c10.intoArray(tile, 1 * NR + 0 * L);
+        c11.intoArray(tile, 1 * NR + 1 * L);
+        c12.intoArray(tile, 1 * NR + 2 * L);
+        c13.intoArray(tile, 1 * NR + 3 * L);
+        c20.intoArray(tile, 2 * NR + 0 * L);
+        c21.intoArray(tile, 2 * NR + 1 * L);
+        c22.intoArray(tile, 2 * NR + 2 * L);
+        c23.intoArray(tile, 2 * NR + 3 * L);
+        c30.intoArray(tile, 3 * NR + 0 * L);
+        c31.intoArray(tile, 3 * NR + 1 * L);
+        c32.intoArray(tile, 3 * NR + 2 * L);
+        c33.intoArray(tile, 3 * NR + 3 * L);
+        c40.intoArray(tile, 4 * NR + 0 * L);
+        c41.intoArray(tile, 4 * NR + 1 * L);
+        c42.intoArray(tile, 4 * NR + 2 * L);
+        c43.intoArray(tile, 4 * NR + 3 * L);
+        c50.intoArray(tile, 5 * NR + 0 * L);
+        c51.intoArray(tile, 5 * NR + 1 * L);
+        c52.intoArray(tile, 5 * NR + 2 * L);
+        c53.intoArray(tile, 5 * NR + 3 * L);
+    }
+
+    // ------------------------------------------------------------------ write-back
+
+    /**
+     * {@code C[0:rows, 0:cols] = alpha·tile + beta·C}, C's element (r, j) at index {@code c0 + r·ldc + j};
+     * with {@code beta = 0} C is not read (it may hold NaN).
+     */
+    static void store(float[] tile, int rows, int cols, MemorySegment c, long c0, long ldc, float alpha, float beta) {
+        int full = cols - cols % L;
+        for (int r = 0; r < rows; r++) {
+            long row = c0 + r * ldc;
+            if (beta == 0f) {
+                scaleRow(tile, r * NR, full, c, row, alpha);
+            } else {
+                axpbyRow(tile, r * NR, full, c, row, alpha, beta);
+            }
+            storeTail(tile, r * NR, full, cols, c, row, alpha, beta);
+        }
+    }
+
+    private static void scaleRow(float[] tile, int t0, int cols, MemorySegment c, long row, float alpha) {
+        for (int j = 0; j < cols; j += L) {
+            FloatVector.fromArray(S, tile, t0 + j).mul(alpha).intoMemorySegment(c, 4 * (row + j), ORDER);
+        }
+    }
+
+    private static void axpbyRow(float[] tile, int t0, int cols, MemorySegment c, long row, float alpha, float beta) {
+        for (int j = 0; j < cols; j += L) {
+            long at = 4 * (row + j);
+            FloatVector old = FloatVector.fromMemorySegment(S, c, at, ORDER);
+            FloatVector.fromArray(S, tile, t0 + j).mul(alpha).add(old.mul(beta)).intoMemorySegment(c, at, ORDER);
+        }
+    }
+
+    /** Columns {@code [from, to)} of one tile row, one by one. */
+    private static void storeTail(float[] tile, int t0, int from, int to, MemorySegment c, long row, float alpha,
+                                  float beta) {
+        for (int j = from; j < to; j++) {
+            float v = alpha * tile[t0 + j];
+            if (beta != 0f) {
+                v += beta * c.getAtIndex(JAVA_FLOAT, row + j);
+            }
+            c.setAtIndex(JAVA_FLOAT, row + j, v);
+        }
+    }
+}
