@@ -18,8 +18,9 @@ import org.echorec.runtime.backend.cpu.simd.SimdSpecies;
  * here made C2's IR too large to inline the vector calls, and every vector was boxed (PERF_NOTES,
  * pitfall 2). For the same reason the kernel has no edge cases, no alpha, no beta and no C: it always
  * computes a whole tile (the missing rows of A are zeros, the missing columns of B are packed as zeros)
- * and stores it into a small heap tile; {@link #store} then writes the valid part into C with alpha,
- * beta and C's row stride, outside the hot loop. One kernel per layout of the A copy, so that each
+ * and stores it raw: straight into C when the tile is whole and C = A·B (alpha 1, beta 0: the
+ * forward products), else into a scratch tile that {@link #store} writes into C with alpha, beta and
+ * the valid rows and columns, outside the hot loop. One kernel per layout of the A copy, so that each
  * indexes A with a constant stride in its loop and C2 can drop the bounds checks. Written against
  * {@link SimdSpecies#F}, so it runs at 128, 256 and 512 bits; at 256 and 128 bits 29 registers only
  * fit where AVX-512 provides 32 (on AVX2-only hardware a 4×3 tile would be the shape to try).
@@ -36,10 +37,12 @@ final class GemmKernel {
     private GemmKernel() {}
 
     /**
-     * The micro-tile {@code tile = A(6×kc)·B(kc×NR)} with A's rows at {@code a0 + r·kc} (row-major,
-     * as copied from an untransposed A) and B a packed panel at byte {@code bByte}.
+     * The micro-tile {@code A(6×kc)·B(kc×NR)} with A's rows at {@code a0 + r·kc} (row-major, as copied
+     * from an untransposed A) and B a packed panel at byte {@code bByte}; row r of the tile is stored at
+     * byte {@code outByte + r·ldOut} of {@code out}: straight into C, or into the scratch tile.
      */
-    static void rowsOfA(float[] a, int a0, int kc, MemorySegment b, long bByte, float[] tile) {
+    static void rowsOfA(float[] a, int a0, int kc, MemorySegment b, long bByte, MemorySegment out, long outByte,
+                        long ldOut) {
         int a1 = a0 + kc;
         int a2 = a1 + kc;
         int a3 = a2 + kc;
@@ -89,37 +92,44 @@ final class GemmKernel {
             c52 = x5.fma(b2, c52);
             c53 = x5.fma(b3, c53);
         }
-        c00.intoArray(tile, 0 * NR + 0 * L);
-        c01.intoArray(tile, 0 * NR + 1 * L);
-        c02.intoArray(tile, 0 * NR + 2 * L);
-        c03.intoArray(tile, 0 * NR + 3 * L);
-        c10.intoArray(tile, 1 * NR + 0 * L);
-        c11.intoArray(tile, 1 * NR + 1 * L);
-        c12.intoArray(tile, 1 * NR + 2 * L);
-        c13.intoArray(tile, 1 * NR + 3 * L);
-        c20.intoArray(tile, 2 * NR + 0 * L);
-        c21.intoArray(tile, 2 * NR + 1 * L);
-        c22.intoArray(tile, 2 * NR + 2 * L);
-        c23.intoArray(tile, 2 * NR + 3 * L);
-        c30.intoArray(tile, 3 * NR + 0 * L);
-        c31.intoArray(tile, 3 * NR + 1 * L);
-        c32.intoArray(tile, 3 * NR + 2 * L);
-        c33.intoArray(tile, 3 * NR + 3 * L);
-        c40.intoArray(tile, 4 * NR + 0 * L);
-        c41.intoArray(tile, 4 * NR + 1 * L);
-        c42.intoArray(tile, 4 * NR + 2 * L);
-        c43.intoArray(tile, 4 * NR + 3 * L);
-        c50.intoArray(tile, 5 * NR + 0 * L);
-        c51.intoArray(tile, 5 * NR + 1 * L);
-        c52.intoArray(tile, 5 * NR + 2 * L);
-        c53.intoArray(tile, 5 * NR + 3 * L);
+        long o0 = outByte;
+        long o1 = o0 + ldOut;
+        long o2 = o1 + ldOut;
+        long o3 = o2 + ldOut;
+        long o4 = o3 + ldOut;
+        long o5 = o4 + ldOut;
+        c00.intoMemorySegment(out, o0, ORDER);
+        c01.intoMemorySegment(out, o0 + 1 * VECTOR_BYTES, ORDER);
+        c02.intoMemorySegment(out, o0 + 2 * VECTOR_BYTES, ORDER);
+        c03.intoMemorySegment(out, o0 + 3 * VECTOR_BYTES, ORDER);
+        c10.intoMemorySegment(out, o1, ORDER);
+        c11.intoMemorySegment(out, o1 + 1 * VECTOR_BYTES, ORDER);
+        c12.intoMemorySegment(out, o1 + 2 * VECTOR_BYTES, ORDER);
+        c13.intoMemorySegment(out, o1 + 3 * VECTOR_BYTES, ORDER);
+        c20.intoMemorySegment(out, o2, ORDER);
+        c21.intoMemorySegment(out, o2 + 1 * VECTOR_BYTES, ORDER);
+        c22.intoMemorySegment(out, o2 + 2 * VECTOR_BYTES, ORDER);
+        c23.intoMemorySegment(out, o2 + 3 * VECTOR_BYTES, ORDER);
+        c30.intoMemorySegment(out, o3, ORDER);
+        c31.intoMemorySegment(out, o3 + 1 * VECTOR_BYTES, ORDER);
+        c32.intoMemorySegment(out, o3 + 2 * VECTOR_BYTES, ORDER);
+        c33.intoMemorySegment(out, o3 + 3 * VECTOR_BYTES, ORDER);
+        c40.intoMemorySegment(out, o4, ORDER);
+        c41.intoMemorySegment(out, o4 + 1 * VECTOR_BYTES, ORDER);
+        c42.intoMemorySegment(out, o4 + 2 * VECTOR_BYTES, ORDER);
+        c43.intoMemorySegment(out, o4 + 3 * VECTOR_BYTES, ORDER);
+        c50.intoMemorySegment(out, o5, ORDER);
+        c51.intoMemorySegment(out, o5 + 1 * VECTOR_BYTES, ORDER);
+        c52.intoMemorySegment(out, o5 + 2 * VECTOR_BYTES, ORDER);
+        c53.intoMemorySegment(out, o5 + 3 * VECTOR_BYTES, ORDER);
     }
 
     /**
      * The micro-tile with A's element {@code (r, k)} at {@code a0 + k·lda + r} (k-major, as copied from
      * a transposed A, whose rows of K hold the rows of {@code op(A)} side by side).
      */
-    static void columnsOfA(float[] a, int a0, int lda, int kc, MemorySegment b, long bByte, float[] tile) {
+    static void columnsOfA(float[] a, int a0, int lda, int kc, MemorySegment b, long bByte, MemorySegment out,
+                           long outByte, long ldOut) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
         FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
@@ -165,30 +175,36 @@ final class GemmKernel {
             c52 = x5.fma(b2, c52);
             c53 = x5.fma(b3, c53);
         }
-        c00.intoArray(tile, 0 * NR + 0 * L);
-        c01.intoArray(tile, 0 * NR + 1 * L);
-        c02.intoArray(tile, 0 * NR + 2 * L);
-        c03.intoArray(tile, 0 * NR + 3 * L);
-        c10.intoArray(tile, 1 * NR + 0 * L);
-        c11.intoArray(tile, 1 * NR + 1 * L);
-        c12.intoArray(tile, 1 * NR + 2 * L);
-        c13.intoArray(tile, 1 * NR + 3 * L);
-        c20.intoArray(tile, 2 * NR + 0 * L);
-        c21.intoArray(tile, 2 * NR + 1 * L);
-        c22.intoArray(tile, 2 * NR + 2 * L);
-        c23.intoArray(tile, 2 * NR + 3 * L);
-        c30.intoArray(tile, 3 * NR + 0 * L);
-        c31.intoArray(tile, 3 * NR + 1 * L);
-        c32.intoArray(tile, 3 * NR + 2 * L);
-        c33.intoArray(tile, 3 * NR + 3 * L);
-        c40.intoArray(tile, 4 * NR + 0 * L);
-        c41.intoArray(tile, 4 * NR + 1 * L);
-        c42.intoArray(tile, 4 * NR + 2 * L);
-        c43.intoArray(tile, 4 * NR + 3 * L);
-        c50.intoArray(tile, 5 * NR + 0 * L);
-        c51.intoArray(tile, 5 * NR + 1 * L);
-        c52.intoArray(tile, 5 * NR + 2 * L);
-        c53.intoArray(tile, 5 * NR + 3 * L);
+        long o0 = outByte;
+        long o1 = o0 + ldOut;
+        long o2 = o1 + ldOut;
+        long o3 = o2 + ldOut;
+        long o4 = o3 + ldOut;
+        long o5 = o4 + ldOut;
+        c00.intoMemorySegment(out, o0, ORDER);
+        c01.intoMemorySegment(out, o0 + 1 * VECTOR_BYTES, ORDER);
+        c02.intoMemorySegment(out, o0 + 2 * VECTOR_BYTES, ORDER);
+        c03.intoMemorySegment(out, o0 + 3 * VECTOR_BYTES, ORDER);
+        c10.intoMemorySegment(out, o1, ORDER);
+        c11.intoMemorySegment(out, o1 + 1 * VECTOR_BYTES, ORDER);
+        c12.intoMemorySegment(out, o1 + 2 * VECTOR_BYTES, ORDER);
+        c13.intoMemorySegment(out, o1 + 3 * VECTOR_BYTES, ORDER);
+        c20.intoMemorySegment(out, o2, ORDER);
+        c21.intoMemorySegment(out, o2 + 1 * VECTOR_BYTES, ORDER);
+        c22.intoMemorySegment(out, o2 + 2 * VECTOR_BYTES, ORDER);
+        c23.intoMemorySegment(out, o2 + 3 * VECTOR_BYTES, ORDER);
+        c30.intoMemorySegment(out, o3, ORDER);
+        c31.intoMemorySegment(out, o3 + 1 * VECTOR_BYTES, ORDER);
+        c32.intoMemorySegment(out, o3 + 2 * VECTOR_BYTES, ORDER);
+        c33.intoMemorySegment(out, o3 + 3 * VECTOR_BYTES, ORDER);
+        c40.intoMemorySegment(out, o4, ORDER);
+        c41.intoMemorySegment(out, o4 + 1 * VECTOR_BYTES, ORDER);
+        c42.intoMemorySegment(out, o4 + 2 * VECTOR_BYTES, ORDER);
+        c43.intoMemorySegment(out, o4 + 3 * VECTOR_BYTES, ORDER);
+        c50.intoMemorySegment(out, o5, ORDER);
+        c51.intoMemorySegment(out, o5 + 1 * VECTOR_BYTES, ORDER);
+        c52.intoMemorySegment(out, o5 + 2 * VECTOR_BYTES, ORDER);
+        c53.intoMemorySegment(out, o5 + 3 * VECTOR_BYTES, ORDER);
     }
 
     // ------------------------------------------------------------------ write-back
@@ -197,7 +213,8 @@ final class GemmKernel {
      * {@code C[0:rows, 0:cols] = alpha·tile + beta·C}, C's element (r, j) at index {@code c0 + r·ldc + j};
      * with {@code beta = 0} C is not read (it may hold NaN).
      */
-    static void store(float[] tile, int rows, int cols, MemorySegment c, long c0, long ldc, float alpha, float beta) {
+    static void store(MemorySegment tile, int rows, int cols, MemorySegment c, long c0, long ldc, float alpha,
+                      float beta) {
         int full = cols - cols % L;
         for (int r = 0; r < rows; r++) {
             long row = c0 + r * ldc;
@@ -210,25 +227,26 @@ final class GemmKernel {
         }
     }
 
-    private static void scaleRow(float[] tile, int t0, int cols, MemorySegment c, long row, float alpha) {
+    private static void scaleRow(MemorySegment tile, int t0, int cols, MemorySegment c, long row, float alpha) {
         for (int j = 0; j < cols; j += L) {
-            FloatVector.fromArray(S, tile, t0 + j).mul(alpha).intoMemorySegment(c, 4 * (row + j), ORDER);
+            FloatVector.fromMemorySegment(S, tile, 4L * (t0 + j), ORDER).mul(alpha).intoMemorySegment(c, 4 * (row + j), ORDER);
         }
     }
 
-    private static void axpbyRow(float[] tile, int t0, int cols, MemorySegment c, long row, float alpha, float beta) {
+    private static void axpbyRow(MemorySegment tile, int t0, int cols, MemorySegment c, long row, float alpha,
+                                 float beta) {
         for (int j = 0; j < cols; j += L) {
             long at = 4 * (row + j);
             FloatVector old = FloatVector.fromMemorySegment(S, c, at, ORDER);
-            FloatVector.fromArray(S, tile, t0 + j).mul(alpha).add(old.mul(beta)).intoMemorySegment(c, at, ORDER);
+            FloatVector.fromMemorySegment(S, tile, 4L * (t0 + j), ORDER).mul(alpha).add(old.mul(beta)).intoMemorySegment(c, at, ORDER);
         }
     }
 
     /** Columns {@code [from, to)} of one tile row, one by one. */
-    private static void storeTail(float[] tile, int t0, int from, int to, MemorySegment c, long row, float alpha,
+    private static void storeTail(MemorySegment tile, int t0, int from, int to, MemorySegment c, long row, float alpha,
                                   float beta) {
         for (int j = from; j < to; j++) {
-            float v = alpha * tile[t0 + j];
+            float v = alpha * tile.getAtIndex(JAVA_FLOAT, t0 + j);
             if (beta != 0f) {
                 v += beta * c.getAtIndex(JAVA_FLOAT, row + j);
             }

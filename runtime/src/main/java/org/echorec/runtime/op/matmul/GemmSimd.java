@@ -21,8 +21,8 @@ import org.echorec.runtime.tensor.Tensor;
  * strip (6 KiB) stays in L1 while B streams from L2. The first K block writes C with the caller's beta,
  * later ones add to it. The shapes the models use are skinny (K or N of 64..256 against 100k rows),
  * where B fits whole and everything hinges on streaming A and C once: A is copied row by row (one bulk
- * copy when the block is contiguous), C is written once per K block, straight from the tile, and never
- * read when beta is 0. See {@link GemmPlan} for the sizes and for how threads divide the work (Note:
+ * copy when the block is contiguous), C is written once per K block, straight from the registers when
+ * it can be, and never read when beta is 0. See {@link GemmPlan} for the sizes and for how threads divide the work (Note:
  * GEMM threading), {@link GemmKernel} for the micro-kernel and {@link GemmPack} for the layouts.
  */
 public final class GemmSimd {
@@ -139,12 +139,19 @@ public final class GemmSimd {
     private static void stripsOfRows(GemmScratch s, int mc, int kc, int nc, MemorySegment target, long tc,
                                      long ldt, float alpha, float beta) {
         int panels = GemmPlan.ceilDiv(nc, NR);
+        boolean direct = alpha == 1f && beta == 0f;
         for (int r = 0; r < mc; r += MR) {
             int rows = Math.min(MR, mc - r);
             for (int q = 0; q < panels; q++) {
-                GemmKernel.rowsOfA(s.packedA, r * kc, kc, s.packedB, 4L * q * kc * NR, s.tile);
-                GemmKernel.store(s.tile, rows, Math.min(NR, nc - q * NR), target, tc + r * ldt + q * NR, ldt,
-                        alpha, beta);
+                int cols = Math.min(NR, nc - q * NR);
+                long at = tc + r * ldt + q * NR;
+                long panel = 4L * q * kc * NR;
+                if (direct && rows == MR && cols == NR) {
+                    GemmKernel.rowsOfA(s.packedA, r * kc, kc, s.packedB, panel, target, 4 * at, 4 * ldt);
+                } else {
+                    GemmKernel.rowsOfA(s.packedA, r * kc, kc, s.packedB, panel, s.tile, 0, 4L * NR);
+                    GemmKernel.store(s.tile, rows, cols, target, at, ldt, alpha, beta);
+                }
             }
         }
     }
@@ -153,12 +160,19 @@ public final class GemmSimd {
     private static void stripsOfColumns(GemmScratch s, int mc, int kc, int nc, MemorySegment target, long tc,
                                         long ldt, float alpha, float beta) {
         int panels = GemmPlan.ceilDiv(nc, NR);
+        boolean direct = alpha == 1f && beta == 0f;
         for (int r = 0; r < mc; r += MR) {
             int rows = Math.min(MR, mc - r);
             for (int q = 0; q < panels; q++) {
-                GemmKernel.columnsOfA(s.packedA, r, LDS, kc, s.packedB, 4L * q * kc * NR, s.tile);
-                GemmKernel.store(s.tile, rows, Math.min(NR, nc - q * NR), target, tc + r * ldt + q * NR, ldt,
-                        alpha, beta);
+                int cols = Math.min(NR, nc - q * NR);
+                long at = tc + r * ldt + q * NR;
+                long panel = 4L * q * kc * NR;
+                if (direct && rows == MR && cols == NR) {
+                    GemmKernel.columnsOfA(s.packedA, r, LDS, kc, s.packedB, panel, target, 4 * at, 4 * ldt);
+                } else {
+                    GemmKernel.columnsOfA(s.packedA, r, LDS, kc, s.packedB, panel, s.tile, 0, 4L * NR);
+                    GemmKernel.store(s.tile, rows, cols, target, at, ldt, alpha, beta);
+                }
             }
         }
     }
