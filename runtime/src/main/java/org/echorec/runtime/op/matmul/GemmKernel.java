@@ -32,7 +32,6 @@ final class GemmKernel {
     static final int NR = GemmPlan.NR_VECTORS * L;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final long VECTOR_BYTES = 4L * L;
-    private static final long PANEL_ROW_BYTES = 4L * NR;
 
     private GemmKernel() {}
 
@@ -41,8 +40,8 @@ final class GemmKernel {
      * from an untransposed A) and B a packed panel at byte {@code bByte}; row r of the tile is stored at
      * byte {@code outByte + r·ldOut} of {@code out}: straight into C, or into the scratch tile.
      */
-    static void rowsOfA(float[] a, int a0, int kc, MemorySegment b, long bByte, MemorySegment out, long outByte,
-                        long ldOut) {
+    static void rowsOfA(float[] a, int a0, int kc, MemorySegment b, long bByte, long ldb, MemorySegment out,
+                        long outByte, long ldOut) {
         int a1 = a0 + kc;
         int a2 = a1 + kc;
         int a3 = a2 + kc;
@@ -56,7 +55,7 @@ final class GemmKernel {
         FloatVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
         FloatVector c50 = zero, c51 = zero, c52 = zero, c53 = zero;
         for (int k = 0; k < kc; k++) {
-            long o = bByte + (long) k * PANEL_ROW_BYTES;
+            long o = bByte + k * ldb;
             FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, ORDER);
             FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 1 * VECTOR_BYTES, ORDER);
             FloatVector b2 = FloatVector.fromMemorySegment(S, b, o + 2 * VECTOR_BYTES, ORDER);
@@ -125,11 +124,11 @@ final class GemmKernel {
     }
 
     /**
-     * The micro-tile with A's element {@code (r, k)} at {@code a0 + k·lda + r} (k-major, as copied from
-     * a transposed A, whose rows of K hold the rows of {@code op(A)} side by side).
+     * The micro-tile with A's element {@code (r, k)} at {@code a0 + k·MR + r} (a k-major strip, as packed
+     * from a transposed A).
      */
-    static void columnsOfA(float[] a, int a0, int lda, int kc, MemorySegment b, long bByte, MemorySegment out,
-                           long outByte, long ldOut) {
+    static void columnsOfA(float[] a, int a0, int kc, MemorySegment b, long bByte, long ldb,
+                           MemorySegment out, long outByte, long ldOut) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
         FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
@@ -138,8 +137,8 @@ final class GemmKernel {
         FloatVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
         FloatVector c50 = zero, c51 = zero, c52 = zero, c53 = zero;
         for (int k = 0; k < kc; k++) {
-            long o = bByte + (long) k * PANEL_ROW_BYTES;
-            int ak = a0 + k * lda;
+            long o = bByte + k * ldb;
+            int ak = a0 + k * MR;
             FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, ORDER);
             FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 1 * VECTOR_BYTES, ORDER);
             FloatVector b2 = FloatVector.fromMemorySegment(S, b, o + 2 * VECTOR_BYTES, ORDER);

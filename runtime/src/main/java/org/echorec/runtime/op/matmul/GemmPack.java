@@ -14,11 +14,14 @@ import org.echorec.runtime.backend.cpu.simd.SimdSpecies;
  *
  * <p>Note: packing layouts. B's block {@code op(B)[k0:k0+kc, j0:j0+nc]} becomes panels of NR columns,
  * panel q at float {@code q·kc·NR}, its row k at {@code +k·NR}, columns past the block zero, so every
- * kernel load is a whole aligned vector. A is only copied, never rearranged, because for the skinny
- * shapes (K or N = 64) a transposing copy of A would cost as much as the multiply-adds that use it:
- * an untransposed A keeps its rows (row r of the block at {@code r·kc}), a transposed A keeps its
- * rows of K ({@code op(A)(r, k)} at {@code k·lds + r}); both are row-by-row vector copies, and one
- * bulk copy when the block is contiguous. Missing rows of a partial strip are zeros, so the kernel
+ * kernel load is a whole aligned vector. A is never transposed while copied, because for the skinny
+ * shapes (K or N = 64) a transposing copy would cost as much as the multiply-adds that use it: an
+ * untransposed A keeps its rows (row r of the block at {@code r·kc}; row-by-row vector copies, one bulk
+ * copy when the block is contiguous); a transposed A already holds the six values of a strip for one k
+ * side by side, so it becomes 6-row strips, k-major ({@code (r, k)} at {@code k·MR + r} in its strip),
+ * by way of a row buffer, two vector copies per k and strip. (Keeping a transposed A's rows of K as
+ * they are instead left the block larger than L1, and the kernel waited on L2 for every k.) Missing
+ * rows of a partial strip are zeros, so the kernel
  * never sees stale values (a stale denormal would slow it down, a stale NaN is harmless but ugly).
  */
 final class GemmPack {
@@ -94,15 +97,29 @@ final class GemmPack {
     }
 
     /**
-     * Rows {@code i0..i0+rows} of {@code op(A)} from a transposed A, k-major: {@code dst[k·lds + r]};
-     * entries {@code rows..} up to the next multiple of MR are zero.
+     * Rows {@code i0..i0+rows} of {@code op(A)} from a transposed A, as 6-row strips, each k-major:
+     * strip s at {@code s·stripFloats(kc)}, its {@code (r, k)} at {@code +k·MR + r}; rows past
+     * {@code rows} are zero. Each row of A (one k) is copied whole into {@code row}, in order, so the
+     * block streams from memory; then every strip takes its six values with one unmasked vector copy,
+     * whose extra lanes land where the next k (or the strip's padding) overwrites them.
      */
-    static void packColumnsOfA(GemmArgs g, int t, int i0, int rows, int k0, int kc, float[] dst, int lds) {
-        int padded = GemmPlan.roundUp(rows, MR);
+    static void packColumnsOfA(GemmArgs g, int t, int i0, int rows, int k0, int kc, float[] dst, float[] row) {
+        int strips = GemmPlan.ceilDiv(rows, MR);
+        int stride = stripFloats(kc);
+        Arrays.fill(row, rows, strips * MR + L, 0f);
         for (int k = 0; k < kc; k++) {
-            copy(g.a, g.aIndex(t, i0, k0 + k), dst, k * lds, rows);
-            Arrays.fill(dst, k * lds + rows, k * lds + padded, 0f);
+            copy(g.a, g.aIndex(t, i0, k0 + k), row, 0, rows);
+            for (int s = 0; s < strips; s++) {
+                for (int j = 0; j < MR; j += L) {
+                    FloatVector.fromArray(S, row, s * MR + j).intoArray(dst, s * stride + k * MR + j);
+                }
+            }
         }
+    }
+
+    /** Floats from one strip of a packed transposed A to the next: the strip plus room for the spill. */
+    static int stripFloats(int kc) {
+        return kc * MR + GemmPlan.roundUp(MR, L);
     }
 
     // ------------------------------------------------------------------ copies
@@ -130,7 +147,14 @@ final class GemmPack {
     }
 
     private static void zero(MemorySegment dst, long from, int n) {
-        for (int j = 0; j < n; j++) {
+        int j = 0;
+        if (n >= L) {
+            FloatVector zero = FloatVector.zero(S);
+            for (int end = S.loopBound(n); j < end; j += L) {
+                zero.intoMemorySegment(dst, 4 * (from + j), ORDER);
+            }
+        }
+        for (; j < n; j++) {
             dst.setAtIndex(JAVA_FLOAT, from + j, 0f);
         }
     }

@@ -26,8 +26,13 @@ final class GemmPlan {
     static final int KC = 256;
     /** Packed B block, in floats: 512 KiB, half of a 1 MiB L2, so B stays there while A streams. */
     static final int B_BLOCK_FLOATS = 128 * 1024;
-    /** Rows of A packed at a time (a multiple of MR). */
+    /** Rows of an untransposed A packed at a time (a multiple of MR): A's rows are copied as they are. */
     static final int MC = 96;
+    /**
+     * Rows of a transposed A packed at a time (a multiple of MR): all of M for the weight gradients
+     * (M ≤ 256), so each row of K is read once, whole and in order, while the block (≤ 264 KiB) stays in L2.
+     */
+    static final int MC_TRANSPOSED = 264;
     /** Below this many multiply-adds one thread is faster than waking another. */
     static final long PARALLEL_MIN = 1L << 21;
 

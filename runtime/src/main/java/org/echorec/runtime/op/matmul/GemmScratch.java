@@ -15,12 +15,23 @@ final class GemmScratch {
 
     final MemorySegment packedB;
     final float[] packedA;
+    /** One row of a transposed A, on its way into strips. */
+    final float[] aRow;
     final MemorySegment tile;
     private MemorySegment partials = MemorySegment.NULL;
+    private final int nr;
+    // the B block of the current K block: its first directPanels panels read in place, the rest packed
+    private MemorySegment directB = MemorySegment.NULL;
+    private long directByte;
+    private long directRowBytes;
+    private int directPanels;
+    private int kc;
 
-    GemmScratch(long bFloats, int aFloats, int tileFloats) {
+    GemmScratch(long bFloats, int aFloats, int rowFloats, int tileFloats, int nr) {
+        this.nr = nr;
         this.packedB = Arena.ofAuto().allocate(4 * bFloats, ALIGN);
         this.packedA = new float[aFloats];
+        this.aRow = new float[rowFloats];
         this.tile = Arena.ofAuto().allocate(4L * tileFloats, ALIGN);
     }
 
@@ -30,5 +41,28 @@ final class GemmScratch {
             partials = Arena.ofAuto().allocate(4 * floats, ALIGN);
         }
         return partials;
+    }
+
+    /** The current B block: {@code panels} panels of B read in place from {@code b}, the rest packed. */
+    void useB(MemorySegment b, long atByte, long rowBytes, int panels, int kBlock) {
+        directB = b;
+        directByte = atByte;
+        directRowBytes = rowBytes;
+        directPanels = panels;
+        kc = kBlock;
+    }
+
+    MemorySegment panelSegment(int q) {
+        return q < directPanels ? directB : packedB;
+    }
+
+    /** Byte offset of panel q's first row in {@link #panelSegment}. */
+    long panelByte(int q) {
+        return q < directPanels ? directByte + 4L * q * nr : 4L * (q - directPanels) * kc * nr;
+    }
+
+    /** Bytes from one row of panel q to the next. */
+    long panelRowBytes(int q) {
+        return q < directPanels ? directRowBytes : 4L * nr;
     }
 }

@@ -16,7 +16,7 @@ import org.echorec.runtime.tensor.Tensor;
  *
  * <p>Note: GEMM blocking. For each block of NC columns and each K block of at most KC (blocks evened
  * out), a thread packs {@code op(B)}'s {@code KC×NC} block into its scratch (≤ 512 KiB, L2); then for
- * each group of MC rows it copies A's {@code MC×KC} block into a heap array, and for every 6-row strip
+ * each group of MC rows (MC_TRANSPOSED for a transposed A) it copies A's {@code MC×KC} block into a heap array, and for every 6-row strip
  * of that block runs the micro-kernel against every panel of the packed B, strip after strip, so the
  * strip (6 KiB) stays in L1 while B streams from L2. The first K block writes C with the caller's beta,
  * later ones add to it. The shapes the models use are skinny (K or N of 64..256 against 100k rows),
@@ -33,10 +33,9 @@ public final class GemmSimd {
     private static final int NR = GemmKernel.NR;
     private static final int KC = GemmPlan.KC;
     private static final int MC = GemmPlan.MC;
-    /** Row stride of a transposed A's block: MC padded off a multiple of 4 KiB so rows spread over L1 sets. */
-    private static final int LDS = GemmPlan.roundUp(MC, 16) + 16;
+    private static final int MCT = GemmPlan.MC_TRANSPOSED;
     private static final ThreadLocal<GemmScratch> SCRATCH = ThreadLocal.withInitial(() -> new GemmScratch(
-            GemmPlan.B_BLOCK_FLOATS + (long) KC * NR, Math.max(MC * KC, KC * LDS), MR * NR));
+            GemmPlan.B_BLOCK_FLOATS + (long) KC * NR, Math.max(MC * KC, MCT / MR * GemmPack.stripFloats(KC)), MCT + 2 * L, MR * NR, NR));
 
     private GemmSimd() {}
 
@@ -118,13 +117,14 @@ public final class GemmSimd {
             for (int p = 0; p < blocks; p++) {
                 int ks = GemmPlan.kStart(k0, kLen, blocks, p);
                 int kc = GemmPlan.kStart(k0, kLen, blocks, p + 1) - ks;
-                GemmPack.packB(g, t, ks, kc, jc, ncb, s.packedB);
+                panelsOfB(s, g, t, ks, kc, jc, ncb);
                 float betaK = p == 0 ? beta : 1f;
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
+                int mcMax = g.transA ? MCT : MC;
+                for (int ic = i0; ic < i1; ic += mcMax) {
+                    int mc = Math.min(mcMax, i1 - ic);
                     long tc = t0 + ic * ldt + jc;
                     if (g.transA) {
-                        GemmPack.packColumnsOfA(g, t, ic, mc, ks, kc, s.packedA, LDS);
+                        GemmPack.packColumnsOfA(g, t, ic, mc, ks, kc, s.packedA, s.aRow);
                         stripsOfColumns(s, mc, kc, ncb, target, tc, ldt, g.alpha, betaK);
                     } else {
                         GemmPack.packRowsOfA(g, t, ic, mc, ks, kc, s.packedA);
@@ -132,6 +132,24 @@ public final class GemmSimd {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Sets up the B block the kernels read: an untransposed B whose rows are aligned and at most 2 KiB
+     * apart is read in place, panel by panel (its rows already are the panel rows: no packing pass,
+     * and the kernel's loads overlap the memory traffic that a pack would do alone, which matters for
+     * the weight gradient, where B is 100 MB and each block is used by few strips); a transposed,
+     * unaligned or widely strided B, and the last partial panel (which needs zero padding), are packed.
+     */
+    private static void panelsOfB(GemmScratch s, GemmArgs g, int t, int ks, int kc, int jc, int nc) {
+        long rowBytes = 4 * g.ldb;
+        long at = 4 * g.bIndex(t, ks, jc);
+        boolean inPlace = !g.transB && rowBytes % 64 == 0 && rowBytes <= 2048 && (g.b.address() + at) % 64 == 0;
+        int direct = inPlace ? nc / NR : 0;
+        s.useB(g.b, at, rowBytes, direct, kc);
+        if (direct * NR < nc) {
+            GemmPack.packB(g, t, ks, kc, jc + direct * NR, nc - direct * NR, s.packedB);
         }
     }
 
@@ -145,11 +163,13 @@ public final class GemmSimd {
             for (int q = 0; q < panels; q++) {
                 int cols = Math.min(NR, nc - q * NR);
                 long at = tc + r * ldt + q * NR;
-                long panel = 4L * q * kc * NR;
+                MemorySegment b = s.panelSegment(q);
+                long panel = s.panelByte(q);
+                long ldb = s.panelRowBytes(q);
                 if (direct && rows == MR && cols == NR) {
-                    GemmKernel.rowsOfA(s.packedA, r * kc, kc, s.packedB, panel, target, 4 * at, 4 * ldt);
+                    GemmKernel.rowsOfA(s.packedA, r * kc, kc, b, panel, ldb, target, 4 * at, 4 * ldt);
                 } else {
-                    GemmKernel.rowsOfA(s.packedA, r * kc, kc, s.packedB, panel, s.tile, 0, 4L * NR);
+                    GemmKernel.rowsOfA(s.packedA, r * kc, kc, b, panel, ldb, s.tile, 0, 4L * NR);
                     GemmKernel.store(s.tile, rows, cols, target, at, ldt, alpha, beta);
                 }
             }
@@ -160,17 +180,20 @@ public final class GemmSimd {
     private static void stripsOfColumns(GemmScratch s, int mc, int kc, int nc, MemorySegment target, long tc,
                                         long ldt, float alpha, float beta) {
         int panels = GemmPlan.ceilDiv(nc, NR);
+        int strip = GemmPack.stripFloats(kc);
         boolean direct = alpha == 1f && beta == 0f;
         for (int r = 0; r < mc; r += MR) {
             int rows = Math.min(MR, mc - r);
             for (int q = 0; q < panels; q++) {
                 int cols = Math.min(NR, nc - q * NR);
                 long at = tc + r * ldt + q * NR;
-                long panel = 4L * q * kc * NR;
+                MemorySegment b = s.panelSegment(q);
+                long panel = s.panelByte(q);
+                long ldb = s.panelRowBytes(q);
                 if (direct && rows == MR && cols == NR) {
-                    GemmKernel.columnsOfA(s.packedA, r, LDS, kc, s.packedB, panel, target, 4 * at, 4 * ldt);
+                    GemmKernel.columnsOfA(s.packedA, r / MR * strip, kc, b, panel, ldb, target, 4 * at, 4 * ldt);
                 } else {
-                    GemmKernel.columnsOfA(s.packedA, r, LDS, kc, s.packedB, panel, s.tile, 0, 4L * NR);
+                    GemmKernel.columnsOfA(s.packedA, r / MR * strip, kc, b, panel, ldb, s.tile, 0, 4L * NR);
                     GemmKernel.store(s.tile, rows, cols, target, at, ldt, alpha, beta);
                 }
             }
