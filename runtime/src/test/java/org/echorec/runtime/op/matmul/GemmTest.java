@@ -151,7 +151,8 @@ class GemmTest {
 
     /**
      * Sizes on both sides of a micro-tile (6 rows × 4 vectors) and of a K block (256), each value of
-     * each list at least once; then more rows than an M block (96) and more columns than a B block.
+     * each list at least once; then more rows than an M block (96 rows, 264 for a transposed A) and more
+     * columns than a B block.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
@@ -168,7 +169,7 @@ class GemmTest {
                         check(backend, "tiles", ta, tb, 1f, 0f, a(ta, m, k), b(tb, k, n), Geo.dense(m, n), seed++);
                     }
                 }
-                check(backend, "M blocks", ta, tb, 1f, 0f, a(ta, 200, 600), b(tb, 600, 20), Geo.dense(200, 20), seed++);
+                check(backend, "M blocks", ta, tb, 1f, 0f, a(ta, 280, 600), b(tb, 600, 20), Geo.dense(280, 20), seed++);
                 check(backend, "N blocks", ta, tb, 1f, 0f, a(ta, 7, 600), b(tb, 600, 700), Geo.dense(7, 700), seed++);
             }
         }
