@@ -88,6 +88,16 @@ final class GemmArgs {
         return t.rank() == 3 && batch > 1 ? t.stride(0) : 0;
     }
 
+    /**
+     * The same product with the operands' roles exchanged, {@code Cᵀ = op(B)ᵀ·op(A)ᵀ}, written (alpha 1,
+     * beta 0) into {@code out} as one row-major {@code [n, m]} matrix per call (batch stride 0: the
+     * caller runs it batch by batch).
+     */
+    GemmArgs transposedProduct(MemorySegment out) {
+        return new GemmArgs(!transB, !transA, 1f, 0f, b, a, out, n, m, k, batch, bOff, aOff, 0, ldb, lda, m,
+                bBatch, aBatch, 0);
+    }
+
     /** Multiply-adds of the whole call. */
     long work() {
         return (long) batch * m * n * k;

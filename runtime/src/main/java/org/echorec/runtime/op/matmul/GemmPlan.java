@@ -36,6 +36,19 @@ final class GemmPlan {
     /** Below this many multiply-adds one thread is faster than waking another. */
     static final long PARALLEL_MIN = 1L << 21;
 
+    /** Largest C (in elements) that {@link #computeTransposed} lets go through a scratch copy. */
+    static final long TRANSPOSED_MAX = 1L << 20;
+
+    /**
+     * Whether to compute {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} and transpose it into C. The kernel reads the B side
+     * in place and packs the A side; with both operands K-major ({@code Aᵀ·B}, the weight gradient)
+     * and M > N the big operand would be the packed one, a pass over 100 MB before any multiply-add.
+     * Exchanging the roles lets the kernel stream it instead, for the price of writing a small C twice.
+     */
+    static boolean computeTransposed(boolean transA, boolean transB, int m, int n, int k) {
+        return transA && !transB && m > n && k >= KC && (long) m * n <= TRANSPOSED_MAX;
+    }
+
     /** Which dimension the threads divide. */
     enum Split { NONE, M, N, K }
 

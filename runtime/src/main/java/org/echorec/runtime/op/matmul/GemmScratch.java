@@ -7,8 +7,8 @@ import java.lang.foreign.MemorySegment;
  * One thread's GEMM buffers, allocated on its first GEMM and reused by every later one: the packed B
  * block (off-heap, 64-byte aligned, so every vector load of a panel row is one aligned cache line at
  * 512 bits; heap arrays are only 16-byte aligned), the packed A block (a heap array, small enough for
- * L1/L2) and the micro-tile the kernel hands to the write-back when it cannot write C itself. The partial sums of a K split belong
- * to the calling thread and grow on demand.
+ * L1/L2) and the micro-tile the kernel hands to the write-back when it cannot write C itself. The partial sums of a K split and a product
+ * computed transposed belong to the calling thread and grow on demand.
  */
 final class GemmScratch {
     private static final long ALIGN = 64;
@@ -19,6 +19,7 @@ final class GemmScratch {
     final float[] aRow;
     final MemorySegment tile;
     private MemorySegment partials = MemorySegment.NULL;
+    private MemorySegment transposed = MemorySegment.NULL;
     private final int nr;
     // the B block of the current K block: its first directPanels panels read in place, the rest packed
     private MemorySegment directB = MemorySegment.NULL;
@@ -41,6 +42,14 @@ final class GemmScratch {
             partials = Arena.ofAuto().allocate(4 * floats, ALIGN);
         }
         return partials;
+    }
+
+    /** At least {@code floats} floats for a product computed transposed, reused across calls. */
+    MemorySegment transposed(long floats) {
+        if (transposed.byteSize() < 4 * floats) {
+            transposed = Arena.ofAuto().allocate(4 * floats, ALIGN);
+        }
+        return transposed;
     }
 
     /** The current B block: {@code panels} panels of B read in place from {@code b}, the rest packed. */

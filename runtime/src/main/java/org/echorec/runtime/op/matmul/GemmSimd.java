@@ -53,9 +53,38 @@ public final class GemmSimd {
             });
             return;
         }
+        if (GemmPlan.computeTransposed(g.transA, g.transB, g.m, g.n, g.k)) {
+            transposedProduct(g, threads);
+            return;
+        }
         Split split = GemmPlan.split(g.m, g.n, g.k, threads, L, g.transB);
         for (int t = 0; t < g.batch; t++) {
             product(g, t, split);
+        }
+    }
+
+    /** Each batch as {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} into scratch, then {@code C = alpha·(Cᵀ)ᵀ + beta·C}. */
+    private static void transposedProduct(GemmArgs g, int threads) {
+        MemorySegment out = SCRATCH.get().transposed((long) g.m * g.n);
+        GemmArgs swapped = g.transposedProduct(out);
+        Split split = GemmPlan.split(swapped.m, swapped.n, swapped.k, threads, L, swapped.transB);
+        for (int t = 0; t < g.batch; t++) {
+            product(swapped, t, split);
+            writeTransposed(out, g, t);
+        }
+    }
+
+    /** {@code C[i, j] = alpha·T[j, i] + beta·C[i, j]} for the row-major {@code [n, m]} matrix T. */
+    private static void writeTransposed(MemorySegment tr, GemmArgs g, int t) {
+        for (int i = 0; i < g.m; i++) {
+            long row = g.cIndex(t, i, 0);
+            for (int j = 0; j < g.n; j++) {
+                float v = g.alpha * tr.getAtIndex(JAVA_FLOAT, (long) j * g.m + i);
+                if (g.beta != 0f) {
+                    v += g.beta * g.c.getAtIndex(JAVA_FLOAT, row + j);
+                }
+                g.c.setAtIndex(JAVA_FLOAT, row + j, v);
+            }
         }
     }
 

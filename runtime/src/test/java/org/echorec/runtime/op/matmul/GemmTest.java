@@ -185,6 +185,9 @@ class GemmTest {
                 for (float[] p : ab) {
                     check(backend, "alpha beta", ta, tb, p[0], p[1], a(ta, 37, 300), b(tb, 300, 41), Geo.dense(37, 41),
                             seed++);
+                    // M > N: Aᵀ·B goes through the transposed product (GemmPlan.computeTransposed)
+                    check(backend, "alpha beta", ta, tb, p[0], p[1], a(ta, 41, 300), b(tb, 300, 37), Geo.dense(41, 37),
+                            seed++);
                 }
             }
         }
@@ -221,6 +224,11 @@ class GemmTest {
                         Geo.dense(1, m, n), seed++);
             }
         }
+        // long enough for the transposed product of Aᵀ·B (M > N), batch by batch
+        check(backend, "batched Aᵀ·B, M > N", true, false, 0.5f, 1f, Geo.dense(batch, 300, 40), Geo.dense(batch, 300, 9),
+                Geo.dense(batch, 40, 9), seed++);
+        check(backend, "batched Aᵀ·B, M > N, shared B", true, false, 1f, 0f, Geo.dense(batch, 300, 40), Geo.dense(300, 9),
+                Geo.dense(batch, 40, 9), seed++);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -256,6 +264,8 @@ class GemmTest {
             // the weight gradient dW = dYᵀ·X: a long reduction, scaled down from K = 102400
             out.add(Arguments.of(backend, Split.K, true, false, 20, 24, 12001));
             out.add(Arguments.of(backend, Split.K, true, false, 40, 48, 6000));
+            // M > N: computed as Cᵀ = Bᵀ·A (GemmPlan.computeTransposed), still split over K
+            out.add(Arguments.of(backend, Split.K, true, false, 24, 20, 12001));
         }
         return out;
     }
