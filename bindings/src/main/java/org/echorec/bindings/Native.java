@@ -77,7 +77,8 @@ public final class Native {
                 Path file = dir.resolve(soname);
                 if (Files.exists(file)) {
                     try {
-                        return new Library(name, SymbolLookup.libraryLookup(file, Arena.global()), file.toString(), null);
+                        SymbolLookup symbols = SymbolLookup.libraryLookup(file, Arena.global());
+                        return new Library(name, symbols, file.toString(), null);
                     } catch (IllegalArgumentException unloadable) {
                         // a file that is there but does not load: keep looking
                     }
@@ -92,7 +93,8 @@ public final class Native {
 
     private static Library loadExplicit(String name, Path file, String via) {
         if (!Files.exists(file)) {
-            return new Library(name, null, null, name + " not loaded: " + via + " names " + file + ", which does not exist");
+            return new Library(name, null, null,
+                    name + " not loaded: " + via + " names " + file + ", which does not exist");
         }
         try {
             return new Library(name, SymbolLookup.libraryLookup(file, Arena.global()), file + " (" + via + ")", null);

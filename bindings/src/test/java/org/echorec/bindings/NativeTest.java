@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class NativeTest {
     @Test
     void aMissingLibraryGivesOneSentenceNamingWhatWasSearched() {
-        Native.Library lib = Native.load("Nothing", "nothing-here", List.of("libechorec-absent.so.7", "libechorec-absent.so"),
-                List.of(Path.of("/nonexistent/dir")));
+        List<String> sonames = List.of("libechorec-absent.so.7", "libechorec-absent.so");
+        Native.Library lib = Native.load("Nothing", "nothing-here", sonames, List.of(Path.of("/nonexistent/dir")));
         assertFalse(lib.isAvailable());
         String reason = lib.unavailableReason();
         assertTrue(reason.startsWith("Nothing not found: tried libechorec-absent.so.7, libechorec-absent.so"), reason);
@@ -53,7 +53,8 @@ class NativeTest {
     @Test
     void checkTurnsAStatusIntoAnExceptionNamingTheCall() {
         Native.check(0, 0, "fooInit", s -> "FOO_OK");
-        NativeException e = assertThrows(NativeException.class, () -> Native.check(7, 0, "fooRun", s -> "FOO_BAD_" + s));
+        NativeException e = assertThrows(NativeException.class,
+                () -> Native.check(7, 0, "fooRun", s -> "FOO_BAD_" + s));
         assertEquals("fooRun failed: FOO_BAD_7 (7)", e.getMessage());
         assertEquals(7, e.status());
     }

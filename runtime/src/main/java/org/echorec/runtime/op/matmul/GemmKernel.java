@@ -228,7 +228,8 @@ final class GemmKernel {
 
     private static void scaleRow(MemorySegment tile, int t0, int cols, MemorySegment c, long row, float alpha) {
         for (int j = 0; j < cols; j += L) {
-            FloatVector.fromMemorySegment(S, tile, 4L * (t0 + j), ORDER).mul(alpha).intoMemorySegment(c, 4 * (row + j), ORDER);
+            FloatVector t = FloatVector.fromMemorySegment(S, tile, 4L * (t0 + j), ORDER);
+            t.mul(alpha).intoMemorySegment(c, 4 * (row + j), ORDER);
         }
     }
 
@@ -237,7 +238,8 @@ final class GemmKernel {
         for (int j = 0; j < cols; j += L) {
             long at = 4 * (row + j);
             FloatVector old = FloatVector.fromMemorySegment(S, c, at, ORDER);
-            FloatVector.fromMemorySegment(S, tile, 4L * (t0 + j), ORDER).mul(alpha).add(old.mul(beta)).intoMemorySegment(c, at, ORDER);
+            FloatVector t = FloatVector.fromMemorySegment(S, tile, 4L * (t0 + j), ORDER);
+            t.mul(alpha).add(old.mul(beta)).intoMemorySegment(c, at, ORDER);
         }
     }
 

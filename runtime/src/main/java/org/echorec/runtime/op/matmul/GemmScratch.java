@@ -7,8 +7,9 @@ import java.lang.foreign.MemorySegment;
  * One thread's GEMM buffers, allocated on its first GEMM and reused by every later one: the packed B
  * block (off-heap, 64-byte aligned, so every vector load of a panel row is one aligned cache line at
  * 512 bits; heap arrays are only 16-byte aligned), the packed A block (a heap array, small enough for
- * L1/L2) and the micro-tile the kernel hands to the write-back when it cannot write C itself. The partial sums of a K split and a product
- * computed transposed belong to the calling thread and grow on demand.
+ * L1/L2), and the micro-tile the kernel hands to the write-back when it cannot write C itself. The
+ * partial sums of a K split and a product computed transposed belong to the calling thread and grow
+ * on demand. It also says where the kernels find the current B block (packed or in place).
  */
 final class GemmScratch {
     private static final long ALIGN = 64;

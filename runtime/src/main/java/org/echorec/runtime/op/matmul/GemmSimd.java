@@ -15,15 +15,19 @@ import org.echorec.runtime.tensor.Tensor;
  * GEMM with the Vector API: the blocking loops around {@link GemmKernel}, and the threads.
  *
  * <p>Note: GEMM blocking. For each block of NC columns and each K block of at most KC (blocks evened
- * out), a thread packs {@code op(B)}'s {@code KC×NC} block into its scratch (≤ 512 KiB, L2); then for
- * each group of MC rows (MC_TRANSPOSED for a transposed A) it copies A's {@code MC×KC} block into a heap array, and for every 6-row strip
- * of that block runs the micro-kernel against every panel of the packed B, strip after strip, so the
- * strip (6 KiB) stays in L1 while B streams from L2. The first K block writes C with the caller's beta,
- * later ones add to it. The shapes the models use are skinny (K or N of 64..256 against 100k rows),
- * where B fits whole and everything hinges on streaming A and C once: A is copied row by row (one bulk
- * copy when the block is contiguous), C is written once per K block, straight from the registers when
- * it can be, and never read when beta is 0. See {@link GemmPlan} for the sizes and for how threads divide the work (Note:
- * GEMM threading), {@link GemmKernel} for the micro-kernel and {@link GemmPack} for the layouts.
+ * out), a thread sets up {@code op(B)}'s {@code KC×NC} block (≤ 512 KiB, for L2): packed into its
+ * scratch, or read in place when B's rows already are aligned panel rows ({@link #panelsOfB}). Then
+ * for each group of MC rows of A (MC_TRANSPOSED for a transposed A) it copies A's block into a heap
+ * array, and runs the micro-kernel for every 6-row strip of that block against every panel of B,
+ * strip after strip, so the strip (6 KiB) stays in L1 while B streams from L2. The first K block
+ * writes C with the caller's beta, later ones add to it. The shapes the models use are skinny (K or N
+ * of 64..256 against 100k rows), where B fits whole and the time goes into streaming A and C once: A
+ * is copied row by row (one bulk copy when the block is contiguous), C is written once per K block,
+ * straight from the registers when it can be, and never read when beta is 0. The weight gradient
+ * {@code Aᵀ·B} streams both operands along K; it is computed with whichever operand is bigger on the
+ * in-place B side ({@link GemmPlan#computeTransposed}). See {@link GemmPlan} for the sizes and for how
+ * threads divide the work (Note: GEMM threading), {@link GemmKernel} for the micro-kernel and
+ * {@link GemmPack} for the layouts.
  */
 public final class GemmSimd {
     private static final VectorSpecies<Float> S = SimdSpecies.F;
@@ -35,7 +39,8 @@ public final class GemmSimd {
     private static final int MC = GemmPlan.MC;
     private static final int MCT = GemmPlan.MC_TRANSPOSED;
     private static final ThreadLocal<GemmScratch> SCRATCH = ThreadLocal.withInitial(() -> new GemmScratch(
-            GemmPlan.B_BLOCK_FLOATS + (long) KC * NR, Math.max(MC * KC, MCT / MR * GemmPack.stripFloats(KC)), MCT + 2 * L, MR * NR, NR));
+            GemmPlan.B_BLOCK_FLOATS + (long) KC * NR, Math.max(MC * KC, MCT / MR * GemmPack.stripFloats(KC)),
+            MCT + 2 * L, MR * NR, NR));
 
     private GemmSimd() {}
 
@@ -238,7 +243,8 @@ public final class GemmSimd {
             y.add(x).intoMemorySegment(dst, 4 * (to + j), ORDER);
         }
         for (; j < n; j++) {
-            dst.setAtIndex(JAVA_FLOAT, to + j, dst.getAtIndex(JAVA_FLOAT, to + j) + src.getAtIndex(JAVA_FLOAT, from + j));
+            float sum = dst.getAtIndex(JAVA_FLOAT, to + j) + src.getAtIndex(JAVA_FLOAT, from + j);
+            dst.setAtIndex(JAVA_FLOAT, to + j, sum);
         }
     }
 

@@ -225,10 +225,10 @@ class GemmTest {
             }
         }
         // long enough for the transposed product of Aᵀ·B (M > N), batch by batch
-        check(backend, "batched Aᵀ·B, M > N", true, false, 0.5f, 1f, Geo.dense(batch, 300, 40), Geo.dense(batch, 300, 9),
-                Geo.dense(batch, 40, 9), seed++);
-        check(backend, "batched Aᵀ·B, M > N, shared B", true, false, 1f, 0f, Geo.dense(batch, 300, 40), Geo.dense(300, 9),
-                Geo.dense(batch, 40, 9), seed++);
+        Geo longA = Geo.dense(batch, 300, 40);
+        Geo c40 = Geo.dense(batch, 40, 9);
+        check(backend, "batched Aᵀ·B, M > N", true, false, 0.5f, 1f, longA, Geo.dense(batch, 300, 9), c40, seed++);
+        check(backend, "batched Aᵀ·B, M > N, shared B", true, false, 1f, 0f, longA, Geo.dense(300, 9), c40, seed++);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -88,7 +88,8 @@ class MatmulGradTest {
         double[] a = new Rand(3).normal(m * k, 1);
         double[] b = new Rand(4).normal(k * n, 1);
         try (Scope s = Scope.open()) {
-            Tensor c = MatmulGrad.matmul(Tensor.of(backend, Rand.toFloat(a), m, k), Tensor.of(backend, Rand.toFloat(b), k, n));
+            Tensor ta = Tensor.of(backend, Rand.toFloat(a), m, k);
+            Tensor c = MatmulGrad.matmul(ta, Tensor.of(backend, Rand.toFloat(b), k, n));
             assertArrayEquals(new int[] {m, n}, c.shape());
             Near.assertClose("matmul", GemmRef.matmul(a, b, m, k, n), c.toFloatArray(), 1e-5, 1e-5);
         }
