@@ -14,15 +14,16 @@ import org.echorec.runtime.backend.cpu.simd.SimdSpecies;
  *
  * <p>Note: packing layouts. B's block {@code op(B)[k0:k0+kc, j0:j0+nc]} becomes panels of NR columns,
  * panel q at float {@code q·kc·NR}, its row k at {@code +k·NR}, columns past the block zero, so every
- * kernel load is a whole aligned vector. A is never transposed while copied, because for the skinny
- * shapes (K or N = 64) a transposing copy would cost as much as the multiply-adds that use it: an
- * untransposed A keeps its rows (row r of the block at {@code r·kc}; row-by-row vector copies, one bulk
- * copy when the block is contiguous); a transposed A already holds the six values of a strip for one k
- * side by side, so it becomes 6-row strips, k-major ({@code (r, k)} at {@code k·MR + r} in its strip),
- * by way of a row buffer, two vector copies per k and strip. (Keeping a transposed A's rows of K as
- * they are instead left the block larger than L1, and the kernel waited on L2 for every k.) Missing
- * rows of a partial strip are zeros, so the kernel
- * never sees stale values (a stale denormal would slow it down, a stale NaN is harmless but ugly).
+ * kernel load is a whole aligned vector (an aligned untransposed B is not packed at all: its rows
+ * already are panel rows, see {@code GemmSimd.panelsOfB}). A is never transposed while copied, because
+ * for the skinny shapes (K or N = 64) a transposing copy would cost as much as the multiply-adds that
+ * use it: an untransposed A keeps its rows (row r of the block at {@code r·kc}; row-by-row vector
+ * copies, one bulk copy when the block is contiguous); a transposed A already holds the six values of a
+ * strip for one k side by side, so it becomes 6-row strips, k-major ({@code (r, k)} at {@code k·MR + r}
+ * in its strip), by way of a row buffer, two vector copies per k and strip. (Keeping a transposed A's
+ * rows of K as they are left the block larger than L1, and the kernel waited on L2 for every k.)
+ * Missing rows of a partial strip are zeros, so the kernel never sees stale values (a stale denormal
+ * would slow it down).
  */
 final class GemmPack {
     private static final VectorSpecies<Float> S = SimdSpecies.F;

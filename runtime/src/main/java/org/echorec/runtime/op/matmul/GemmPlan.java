@@ -15,7 +15,11 @@ package org.echorec.runtime.op.matmul;
  * </ul>
  * {@link #split} estimates each in cycles per thread (multiply-adds at two vector FMAs a cycle, plus
  * packing and the partial-sum pass at rough per-element costs, plus the padding of partial tiles) and
- * takes the cheapest. The estimates only need to rank the options, not predict the time.
+ * takes the cheapest. The estimates only need to rank the options, not predict the time. The split
+ * dimension is then cut into about four {@link #chunk chunks} per thread that the threads take one by
+ * one, not into one fixed range each: on a machine where other processes compete for the cores, one
+ * thread often starts or runs late, and with fixed ranges the whole product waited for it (1024³ on
+ * two threads ran at 1.2× one thread; the best runs showed 2×).
  */
 final class GemmPlan {
     /** Rows of the micro-tile; see {@code GemmKernel}. */
@@ -66,6 +70,16 @@ final class GemmPlan {
     /** Start of K block {@code p} of {@code blocks} over {@code [k0, k0 + k)}. */
     static int kStart(int k0, int k, int blocks, int p) {
         return k0 + (int) ((long) k * p / blocks);
+    }
+
+    /**
+     * The size of the chunks that {@code threads} threads take one by one from {@code n} (rows,
+     * columns or K): about four per thread, so a thread held up costs at most a chunk's time, and a
+     * multiple of {@code unit} (the tile side or KC), at least {@code minUnits} units so each chunk
+     * packs its B or A for a good share of work.
+     */
+    static int chunk(int n, int unit, int minUnits, int threads) {
+        return roundUp(Math.max(minUnits * unit, ceilDiv(n, 4 * threads)), unit);
     }
 
     /** Columns per packed B block for a K block of {@code kc}: a multiple of {@code nr}. */

@@ -4,6 +4,8 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.echorec.runtime.backend.cpu.Parallel;
@@ -93,39 +95,60 @@ public final class GemmSimd {
         }
     }
 
-    /** Batch t of the call, its threads dividing the work as {@code split} says. */
+    /** Batch t of the call, its threads dividing the work as {@code split} says (Note: GEMM threading). */
     private static void product(GemmArgs g, int t, Split split) {
         long c0 = g.cIndex(t, 0, 0);
+        int threads = Parallel.threads();
         switch (split) {
             case NONE -> block(g, t, 0, g.m, 0, g.n, 0, g.k, g.c, c0, g.ldc, g.beta);
-            case M -> Parallel.forRange(GemmPlan.ceilDiv(g.m, MR), 1, (from, to) ->
-                    block(g, t, from * MR, Math.min(g.m, to * MR), 0, g.n, 0, g.k, g.c, c0, g.ldc, g.beta));
-            case N -> Parallel.forRange(GemmPlan.ceilDiv(g.n, NR), 1, (from, to) ->
-                    block(g, t, 0, g.m, from * NR, Math.min(g.n, to * NR), 0, g.k, g.c, c0, g.ldc, g.beta));
-            case K -> splitK(g, t, c0);
+            case M -> {
+                int rows = GemmPlan.chunk(g.m, MR, 16, threads);
+                shared(GemmPlan.ceilDiv(g.m, rows), q ->
+                        block(g, t, q * rows, Math.min(g.m, (q + 1) * rows), 0, g.n, 0, g.k, g.c, c0, g.ldc, g.beta));
+            }
+            case N -> {
+                int cols = GemmPlan.chunk(g.n, NR, 2, threads);
+                shared(GemmPlan.ceilDiv(g.n, cols), q ->
+                        block(g, t, 0, g.m, q * cols, Math.min(g.n, (q + 1) * cols), 0, g.k, g.c, c0, g.ldc, g.beta));
+            }
+            case K -> splitK(g, t, c0, threads);
         }
     }
 
     /**
-     * Each thread sums its own K range: the first into C (with beta), the others into partial sums
-     * of the calling thread's scratch, which are then added to C.
+     * Runs chunks {@code 0..chunks-1} on every thread, each thread taking the next chunk nobody has
+     * taken: a thread that starts late or is descheduled (a busy machine) ends up with fewer chunks
+     * instead of keeping the others waiting at the end.
      */
-    private static void splitK(GemmArgs g, int t, long c0) {
-        int parts = Math.min(Parallel.threads(), g.k / KC);
-        long size = (long) g.m * g.n;
-        MemorySegment partials = SCRATCH.get().partials((parts - 1) * size);
-        Parallel.forRange(parts, 1, (from, to) -> {
-            for (int q = from; q < to; q++) {
-                int k0 = GemmPlan.kStart(0, g.k, parts, q);
-                int k1 = GemmPlan.kStart(0, g.k, parts, q + 1);
-                if (q == 0) {
-                    block(g, t, 0, g.m, 0, g.n, k0, k1, g.c, c0, g.ldc, g.beta);
-                } else {
-                    block(g, t, 0, g.m, 0, g.n, k0, k1, partials, (q - 1) * size, g.n, 0f);
-                }
+    private static void shared(int chunks, IntConsumer chunk) {
+        AtomicInteger next = new AtomicInteger();
+        Parallel.forRange(Parallel.threads(), 1, (from, to) -> {
+            for (int q = next.getAndIncrement(); q < chunks; q = next.getAndIncrement()) {
+                chunk.accept(q);
             }
         });
-        for (int q = 1; q < parts; q++) {
+    }
+
+    /**
+     * The K range in chunks shared as above: chunk 0 goes into C (with beta), chunk q > 0 into partial
+     * sum q of the calling thread's scratch, and the partials are then added to C in chunk order, so
+     * the result does not depend on which thread ran which chunk.
+     */
+    private static void splitK(GemmArgs g, int t, long c0, int threads) {
+        int len = GemmPlan.chunk(g.k, KC, 4, threads);
+        int chunks = GemmPlan.ceilDiv(g.k, len);
+        long size = (long) g.m * g.n;
+        MemorySegment partials = SCRATCH.get().partials((chunks - 1) * size);
+        shared(chunks, q -> {
+            int k0 = q * len;
+            int k1 = Math.min(g.k, k0 + len);
+            if (q == 0) {
+                block(g, t, 0, g.m, 0, g.n, k0, k1, g.c, c0, g.ldc, g.beta);
+            } else {
+                block(g, t, 0, g.m, 0, g.n, k0, k1, partials, (q - 1) * size, g.n, 0f);
+            }
+        });
+        for (int q = 1; q < chunks; q++) {
             for (int i = 0; i < g.m; i++) {
                 addRow(partials, (q - 1) * size + (long) i * g.n, g.c, c0 + i * g.ldc, g.n);
             }
