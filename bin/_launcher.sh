@@ -41,7 +41,7 @@ ensure_built() {
     return 0
   fi
   echo "echorec: building (first use or sources changed) ..." >&2
-  (cd "$ECHOREC_ROOT" && mvn -q -B -DskipTests -pl "$module" -am package \
+  (cd "$ECHOREC_ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -pl "$module" -am package \
       dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >&2 || {
     echo "echorec: build failed" >&2
     exit 1

@@ -8,7 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.echorec.bindings.openblas.OpenBlas;
+import org.echorec.bindings.openblas.cblas_h;
 import org.echorec.runtime.backend.cpu.CpuBackend;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -61,17 +61,23 @@ public final class Quick {
                 continue;
             }
             String shape = echorec.getParams().getParam("shape");
-            double flops = GemmShape.parse(shape).flops();
+            double flops = flops(shape);
             double mine = flops / (median(echorec.getPrimaryResult()) * 1e-3) / 1e9;
             Optional<RunResult> blas = results.stream()
                     .filter(r -> r.getParams().getBenchmark().endsWith(".openblas"))
                     .filter(r -> r.getParams().getParam("shape").equals(shape))
                     .findFirst();
-            double theirs = blas.isPresent() && OpenBlas.available()
+            double theirs = blas.isPresent() && cblas_h.LIBRARY.isAvailable()
                     ? flops / (median(blas.get().getPrimaryResult()) * 1e-3) / 1e9 : Double.NaN;
             out.add(new Figure("gemm " + shape, mine, "GFLOP/s", theirs, mine / theirs, "OpenBLAS"));
         }
         return out;
+    }
+
+    /** 2·M·N·K of a GemmBench shape {@code MxKxN[tA|tB]}. */
+    static double flops(String shape) {
+        String[] dims = shape.replaceAll("t[AB]$", "").split("x");
+        return 2.0 * Double.parseDouble(dims[0]) * Double.parseDouble(dims[1]) * Double.parseDouble(dims[2]);
     }
 
     // ------------------------------------------------------------------ selective scan
@@ -183,6 +189,10 @@ public final class Quick {
     }
 
     private static String openBlasLine() {
-        return OpenBlas.available() ? OpenBlas.describe() : "absent (" + OpenBlas.whyUnavailable() + "): comparisons skipped";
+        if (!cblas_h.LIBRARY.isAvailable()) {
+            return "absent (" + cblas_h.LIBRARY.unavailableReason() + "): GEMM comparisons skipped";
+        }
+        return cblas_h.LIBRARY.origin() + ", core " + cblas_h.openblas_get_corename().reinterpret(256).getString(0)
+                + " (OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE") + ")";
     }
 }

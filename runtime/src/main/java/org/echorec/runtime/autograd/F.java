@@ -5,6 +5,7 @@ import org.echorec.runtime.op.binary.BinaryGrad;
 import org.echorec.runtime.op.conv.ConvGrad;
 import org.echorec.runtime.op.fft.FftGrad;
 import org.echorec.runtime.op.gather.GatherGrad;
+import org.echorec.runtime.op.matmul.MatmulGrad;
 import org.echorec.runtime.op.norm.NormGrad;
 import org.echorec.runtime.op.random.RandomGrad;
 import org.echorec.runtime.op.random.Rng;
@@ -97,6 +98,18 @@ public final class F {
 
     public static Tensor square(Tensor x) {
         return UnaryGrad.apply(Unary.SQUARE, x);
+    }
+
+    // ------------------------------------------------------------------ matrix products
+
+    /** {@code a·b}: [M,K]·[K,N], or batched [B,M,K]·[B,K,N] (a rank-2 operand is shared by the batch). */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        return MatmulGrad.matmul(a, b);
+    }
+
+    /** {@code x·wᵀ + bias} with PyTorch's layout w [out, in]; x [..., in] → [..., out]; bias may be null. */
+    public static Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        return MatmulGrad.linear(x, w, bias);
     }
 
     // ------------------------------------------------------------------ arithmetic (b broadcast over a's leading axes)

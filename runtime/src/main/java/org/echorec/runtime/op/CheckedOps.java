@@ -431,6 +431,7 @@ public final class CheckedOps implements Ops {
         dense("rfft", x, out);
         f32("rfft", x, out);
         int ax = x.axis(axis);
+        nonEmptyAxis("rfft", x, ax);
         requireShape("rfft", out, spectrumShape(x.shape(), ax));
         kernels.rfft(x, ax, out);
     }
@@ -440,6 +441,7 @@ public final class CheckedOps implements Ops {
         dense("irfft", spec, x);
         f32("irfft", spec, x);
         int ax = x.axis(axis);
+        nonEmptyAxis("irfft", x, ax);
         requireShape("irfft", spec, spectrumShape(x.shape(), ax));
         kernels.irfft(spec, ax, x);
     }
@@ -449,6 +451,7 @@ public final class CheckedOps implements Ops {
         dense("rfftBackward", dout, dx);
         f32("rfftBackward", dout, dx);
         int ax = dx.axis(axis);
+        nonEmptyAxis("rfftBackward", dx, ax);
         requireShape("rfftBackward", dout, spectrumShape(dx.shape(), ax));
         kernels.rfftBackward(dout, ax, dx);
     }
@@ -458,16 +461,13 @@ public final class CheckedOps implements Ops {
         dense("irfftBackward", dx, dspec);
         f32("irfftBackward", dx, dspec);
         int ax = dx.axis(axis);
+        nonEmptyAxis("irfftBackward", dx, ax);
         requireShape("irfftBackward", dspec, spectrumShape(dx.shape(), ax));
         kernels.irfftBackward(dx, ax, dspec);
     }
 
     /** {@code shape} with the transform axis shortened to n/2+1 and a trailing (re, im) axis. */
     public static int[] spectrumShape(int[] shape, int axis) {
-        if (shape[axis] < 1) {
-            throw new IllegalArgumentException("fft: the transform axis " + axis + " of " + Arrays.toString(shape)
-                    + " is empty");
-        }
         int[] s = shape.clone();
         s[axis] = shape[axis] / 2 + 1;
         return Shape.append(s, 2);
@@ -495,6 +495,12 @@ public final class CheckedOps implements Ops {
             sameShape("complexMulBackward", w, dw);
         }
         kernels.complexMulBackward(a, w, dout, da, dw);
+    }
+
+    private static void nonEmptyAxis(String op, Tensor signal, int axis) {
+        if (signal.dim(axis) < 1) {
+            fail(op, "the transform axis " + axis + " is empty", signal);
+        }
     }
 
     private void checkComplex(String op, Tensor a, Tensor w) {
