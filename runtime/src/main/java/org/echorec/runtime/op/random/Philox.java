@@ -49,12 +49,34 @@ public final class Philox {
         return (word >>> 8) * TWO_POW_MINUS_24;
     }
 
-    /** The uniform of element {@code n} of the uniform stream (slow path; kernels work a block at a time). */
+    /** The uniform of element {@code n} of the uniform stream (slow path; kernels use a {@link Uniforms}). */
     public static float uniform(long seed, long n) {
-        int[] w = new int[4];
-        long blockIndex = n >>> 2;
-        block((int) blockIndex, (int) (blockIndex >>> 32), UNIFORM_STREAM, 0, (int) seed, (int) (seed >>> 32), w);
-        return toUniform(w[(int) (n & 3)]);
+        return new Uniforms(seed).at(n);
+    }
+
+    /**
+     * Reads the uniform stream of one seed at increasing positions, computing each block of four once.
+     * One per thread.
+     */
+    public static final class Uniforms {
+        private final long seed;
+        private final int[] words = new int[4];
+        private long cachedBlock = -1;
+
+        public Uniforms(long seed) {
+            this.seed = seed;
+        }
+
+        /** The uniform of element {@code n}. */
+        public float at(long n) {
+            long blockIndex = n >>> 2;
+            if (blockIndex != cachedBlock) {
+                block((int) blockIndex, (int) (blockIndex >>> 32), UNIFORM_STREAM, 0, (int) seed, (int) (seed >>> 32),
+                        words);
+                cachedBlock = blockIndex;
+            }
+            return toUniform(words[(int) (n & 3)]);
+        }
     }
 
     /** The standard normal of element {@code n} of the normal stream. */

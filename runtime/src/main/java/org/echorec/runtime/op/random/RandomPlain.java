@@ -18,16 +18,9 @@ public final class RandomPlain {
         MemorySegment ys = Cpu.data(y);
         float scale = 1f / (1f - p);
         Parallel.forRange(Math.toIntExact(x.numel()), GRAIN, (from, to) -> {
-            int[] words = new int[4];
-            long cachedBlock = -1;
+            Philox.Uniforms uniforms = new Philox.Uniforms(seed);
             for (int i = from; i < to; i++) {
-                long n = offset + i;
-                long blockIndex = n >>> 2;
-                if (blockIndex != cachedBlock) {
-                    uniformBlock(seed, blockIndex, words);
-                    cachedBlock = blockIndex;
-                }
-                boolean keep = Philox.toUniform(words[(int) (n & 3)]) >= p;
+                boolean keep = uniforms.at(offset + i) >= p;
                 ys.setAtIndex(JAVA_FLOAT, i, keep ? xs.getAtIndex(JAVA_FLOAT, i) * scale : 0f);
             }
         });
@@ -37,16 +30,9 @@ public final class RandomPlain {
         MemorySegment ds = Cpu.data(dst);
         float width = hi - lo;
         Parallel.forRange(Math.toIntExact(dst.numel()), GRAIN, (from, to) -> {
-            int[] words = new int[4];
-            long cachedBlock = -1;
+            Philox.Uniforms uniforms = new Philox.Uniforms(seed);
             for (int i = from; i < to; i++) {
-                long n = offset + i;
-                long blockIndex = n >>> 2;
-                if (blockIndex != cachedBlock) {
-                    uniformBlock(seed, blockIndex, words);
-                    cachedBlock = blockIndex;
-                }
-                ds.setAtIndex(JAVA_FLOAT, i, lo + width * Philox.toUniform(words[(int) (n & 3)]));
+                ds.setAtIndex(JAVA_FLOAT, i, lo + width * uniforms.at(offset + i));
             }
         });
     }
@@ -59,10 +45,5 @@ public final class RandomPlain {
                 ds.setAtIndex(JAVA_FLOAT, i, mean + std * Philox.normal(seed, offset + i, words));
             }
         });
-    }
-
-    private static void uniformBlock(long seed, long blockIndex, int[] words) {
-        Philox.block((int) blockIndex, (int) (blockIndex >>> 32), Philox.UNIFORM_STREAM, 0,
-                (int) seed, (int) (seed >>> 32), words);
     }
 }
