@@ -69,27 +69,70 @@ public final class Grads {
         if (!needs(input)) {
             return;
         }
+        Pending p = pending(input, false);
+        kernel.accept(p.buffer());
+        p.commit().run();
+    }
+
+    /**
+     * Contributes the gradients of several inputs through one fused kernel that overwrites them all:
+     * it gets one buffer per input, null where that input needs no gradient. An input listed twice
+     * gets a buffer per listing, and the contributions add up.
+     */
+    public void writeAll(Tensor[] inputs, Consumer<Tensor[]> kernel) {
+        Pending[] pending = new Pending[inputs.length];
+        Tensor[] buffers = new Tensor[inputs.length];
+        for (int k = 0; k < inputs.length; k++) {
+            if (needs(inputs[k])) {
+                pending[k] = pending(inputs[k], listedBefore(inputs, k));
+                buffers[k] = pending[k].buffer();
+            }
+        }
+        kernel.accept(buffers);
+        for (Pending p : pending) {
+            if (p != null) {
+                p.commit().run(); // in order: a repeated input's first listing lands before the others merge
+            }
+        }
+    }
+
+    /** A buffer for a kernel to overwrite with a gradient, and how to take it in once written. */
+    private record Pending(Tensor buffer, Runnable commit) {}
+
+    /**
+     * The first gradient of a leaf is written straight into its persistent buffer, unless
+     * {@code another} says a second contribution to the same tensor is pending in the same kernel.
+     */
+    private Pending pending(Tensor input, boolean another) {
         if (input.isLeaf()) {
             Tensor buffer = leafBuffer(input);
-            if (input.grad() == null) {
-                kernel.accept(buffer);
-                input.setGrad(buffer);
-            } else {
-                Tensor tmp = newBuffer(input);
-                kernel.accept(tmp);
+            if (input.grad() == null && !another) {
+                return new Pending(buffer, () -> input.setGrad(buffer));
+            }
+            Tensor tmp = newBuffer(input);
+            return new Pending(tmp, () -> {
                 ops(input).axpy(1f, tmp, buffer);
                 release(tmp);
-            }
-            return;
+            });
         }
-        Entry e = entries.get(input);
         Tensor tmp = newBuffer(input);
-        kernel.accept(tmp);
-        if (e == null) {
-            put(input, tmp, true);
-        } else {
-            mergeInto(input, e, tmp);
+        return new Pending(tmp, () -> {
+            Entry e = entries.get(input);
+            if (e == null) {
+                put(input, tmp, true);
+            } else {
+                mergeInto(input, e, tmp);
+            }
+        });
+    }
+
+    private static boolean listedBefore(Tensor[] inputs, int k) {
+        for (int j = 0; j < k; j++) {
+            if (inputs[j] == inputs[k]) {
+                return true;
+            }
         }
+        return false;
     }
 
     /** Contributes {@code d(input)} through a kernel computing {@code dst = contribution + beta·dst}. */

@@ -121,4 +121,15 @@ class TapeTest {
             }
         }
     }
+
+    @Test
+    void aFusedRuleGetsOneBufferPerListingOfARepeatedInput() {
+        // layerNorm(x, γ = x, β): the fused backward writes dx and dγ in one call, both for the same leaf
+        float[] x = {0.3f, -1.2f, 2.0f, 0.7f, -0.4f};
+        org.echorec.runtime.testing.GradCheck.tape("layerNorm(x, x, 0)", cpu,
+                in -> F.layerNorm(in[0], in[0], in[1], 1e-5f), 1e-2, 1e-2f, x, new float[5]);
+        org.echorec.runtime.testing.GradCheck.tape("complexMul(a, a)", cpu,
+                in -> F.complexMul(in[0], in[0]), 1e-2, 1e-2f, new int[][] {{2, 3, 2}},
+                new float[] {0.5f, -1f, 2f, 0.25f, -0.75f, 1.5f, 0.1f, 0.9f, -1.1f, 0.4f, 0.6f, -0.2f});
+    }
 }

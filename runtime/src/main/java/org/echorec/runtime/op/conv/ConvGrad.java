@@ -5,7 +5,10 @@ import org.echorec.runtime.op.Ops;
 import org.echorec.runtime.op.view.ViewGrad;
 import org.echorec.runtime.tensor.Tensor;
 
-/** Differentiable depthwise causal convolution (Mamba's conv1d over channels-last activations). */
+/**
+ * Differentiable depthwise causal convolution (Mamba's conv1d over channels-last activations); one
+ * backward pass gives every gradient.
+ */
 public final class ConvGrad {
     private ConvGrad() {}
 
@@ -15,30 +18,8 @@ public final class ConvGrad {
         Ops ops = x.backend().ops();
         Tensor y = Tensor.emptyLike(x);
         ops.causalConv1d(x, w, bias, y);
-        Tape.record("causalConv1d", y, g -> {
-            Tensor dy = g.of(y);
-            boolean wantX = g.needs(x);
-            boolean wantW = g.needs(w);
-            boolean wantB = g.needs(bias);
-            if (!wantW && !wantB) {
-                g.write(x, dx -> ops.causalConv1dBackward(x, w, dy, dx, null, null));
-                return;
-            }
-            // one pass computes every gradient asked for
-            Tensor dx = wantX ? Tensor.emptyLike(x) : null;
-            Tensor dw = wantW ? Tensor.emptyLike(w) : null;
-            Tensor db = wantB ? Tensor.emptyLike(bias) : null;
-            ops.causalConv1dBackward(x, w, dy, dx, dw, db);
-            if (wantX) {
-                g.add(x, dx);
-            }
-            if (wantW) {
-                g.add(w, dw);
-            }
-            if (wantB) {
-                g.add(bias, db);
-            }
-        }, x, w, bias);
+        Tape.record("causalConv1d", y, g -> g.writeAll(new Tensor[] {x, w, bias},
+                d -> ops.causalConv1dBackward(x, w, g.of(y), d[0], d[1], d[2])), x, w, bias);
         return y;
     }
 }

@@ -68,19 +68,8 @@ public final class FftGrad {
         return irfft(complexMul(rfft(x, 1), w), x.dim(1), 1);
     }
 
-    /** One backward call computes both gradients when both are needed (one pass over dout and a). */
+    /** One backward call computes both gradients (one pass over dout and a). */
     private static void complexMulRule(Grads g, Ops ops, Tensor a, Tensor w, Tensor dout) {
-        boolean needA = g.needs(a);
-        boolean needW = g.needs(w);
-        if (needA && needW && a != w) {
-            g.write(a, da -> g.write(w, dw -> ops.complexMulBackward(a, w, dout, da, dw)));
-            return;
-        }
-        if (needA) {
-            g.write(a, da -> ops.complexMulBackward(a, w, dout, da, null));
-        }
-        if (needW) {
-            g.write(w, dw -> ops.complexMulBackward(a, w, dout, null, dw));
-        }
+        g.writeAll(new Tensor[] {a, w}, d -> ops.complexMulBackward(a, w, dout, d[0], d[1]));
     }
 }

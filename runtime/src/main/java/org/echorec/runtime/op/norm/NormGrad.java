@@ -1,6 +1,5 @@
 package org.echorec.runtime.op.norm;
 
-import org.echorec.runtime.autograd.Grads;
 import org.echorec.runtime.autograd.Tape;
 import org.echorec.runtime.op.Ops;
 import org.echorec.runtime.op.view.ViewGrad;
@@ -33,8 +32,7 @@ public final class NormGrad {
         Tensor[] inputs = {x, gamma, beta};
         Tape.record("layerNorm", new Tensor[] {y}, inputs, g -> {
             Tensor dy = ViewGrad.contiguous(g.of(y));
-            writeAll(g, inputs, new Tensor[3], 0,
-                    d -> ops.layerNormBackward(x, gamma, mean, rstd, dy, d[0], d[1], d[2]));
+            g.writeAll(inputs, d -> ops.layerNormBackward(x, gamma, mean, rstd, dy, d[0], d[1], d[2]));
         });
         return y;
     }
@@ -50,27 +48,8 @@ public final class NormGrad {
         Tensor[] inputs = {x, gamma};
         Tape.record("rmsNorm", new Tensor[] {y}, inputs, g -> {
             Tensor dy = ViewGrad.contiguous(g.of(y));
-            writeAll(g, inputs, new Tensor[2], 0, d -> ops.rmsNormBackward(x, gamma, rstd, dy, d[0], d[1]));
+            g.writeAll(inputs, d -> ops.rmsNormBackward(x, gamma, rstd, dy, d[0], d[1]));
         });
         return y;
-    }
-
-    /** A kernel given one gradient buffer per input, null where none is needed. */
-    private interface MultiKernel {
-        void run(Tensor[] buffers);
-    }
-
-    /** Obtains the buffers of {@code inputs[k..]} by nested {@link Grads#write}s, then runs the kernel once. */
-    private static void writeAll(Grads g, Tensor[] inputs, Tensor[] buffers, int k, MultiKernel kernel) {
-        if (k == inputs.length) {
-            kernel.run(buffers);
-        } else if (g.needs(inputs[k])) {
-            g.write(inputs[k], buffer -> {
-                buffers[k] = buffer;
-                writeAll(g, inputs, buffers, k + 1, kernel);
-            });
-        } else {
-            writeAll(g, inputs, buffers, k + 1, kernel);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package org.echorec.runtime.op.scan;
 
-import org.echorec.runtime.autograd.Grads;
 import org.echorec.runtime.autograd.Tape;
 import org.echorec.runtime.op.Ops;
 import org.echorec.runtime.op.view.ViewGrad;
@@ -49,10 +48,22 @@ public final class ScanGrad {
         }
         Tape.record("selectiveScan", new Tensor[] {y}, in, g -> {
             Tensor dy = ViewGrad.contiguous(g.of(y));
-            Tensor[] grads = new Tensor[in.length];
-            withGradients(g, in, grads, () -> ops.selectiveScanBackward(in[0], in[1], in[2], in[3], in[4], in[5],
-                    in[6], deltaSoftplus, states, dy, grads[0], grads[1], grads[2], grads[3], grads[4], grads[5],
-                    grads[6]));
+            g.writeAll(in, grads -> {
+                // the kernel writes du…dc always: unneeded ones go to temporaries; dd, ddeltaBias may be null
+                Tensor[] out = grads.clone();
+                for (int k = 0; k < 5; k++) {
+                    if (out[k] == null) {
+                        out[k] = Tensor.emptyLike(in[k]);
+                    }
+                }
+                ops.selectiveScanBackward(in[0], in[1], in[2], in[3], in[4], in[5], in[6], deltaSoftplus, states, dy,
+                        out[0], out[1], out[2], out[3], out[4], out[5], out[6]);
+                for (int k = 0; k < 5; k++) {
+                    if (grads[k] == null) {
+                        out[k].storage().release();
+                    }
+                }
+            });
         });
         return y;
     }
@@ -60,63 +71,6 @@ public final class ScanGrad {
     /** Number of chunk states for a sequence of {@code length} steps. */
     static int chunks(int length) {
         return Math.max(1, (length + CHUNK - 1) / CHUNK);
-    }
-
-    /**
-     * Runs {@code kernel} once with {@code grads[k]} set for every input k, so the one backward call
-     * writes every gradient in place: each input that needs a gradient gets the buffer of a nested
-     * {@link Grads#write}; a required output nobody needs (du…dc) gets a temporary, an optional one
-     * (dd, ddeltaBias) null. An input passed twice (b = c) gets a temporary the second time, added into
-     * the first one's buffer before the writes return (a second write of one tensor inside the nest
-     * would overwrite the first, which is not registered until its kernel returns).
-     */
-    private static void withGradients(Grads g, Tensor[] in, Tensor[] grads, Runnable kernel) {
-        Tensor[] temps = new Tensor[in.length];
-        nest(g, in, grads, temps, 0, () -> {
-            kernel.run();
-            for (int k = 0; k < in.length; k++) {
-                int first = firstIndex(in, k);
-                if (first < k && temps[k] != null) {
-                    in[k].backend().ops().copy(temps[k], grads[first], true);
-                }
-            }
-        });
-        for (Tensor tmp : temps) {
-            if (tmp != null) {
-                tmp.storage().release();
-            }
-        }
-    }
-
-    private static void nest(Grads g, Tensor[] in, Tensor[] grads, Tensor[] temps, int k, Runnable kernel) {
-        if (k == in.length) {
-            kernel.run();
-            return;
-        }
-        Tensor x = in[k];
-        if (g.needs(x) && firstIndex(in, k) == k) {
-            g.write(x, buffer -> {
-                grads[k] = buffer;
-                nest(g, in, grads, temps, k + 1, kernel);
-            });
-            return;
-        }
-        boolean optional = k >= 5;
-        if (!optional || g.needs(x)) {
-            temps[k] = Tensor.emptyLike(x);
-        }
-        grads[k] = temps[k];
-        nest(g, in, grads, temps, k + 1, kernel);
-    }
-
-    /** The first position of the tensor {@code in[k]} in {@code in} (k itself when it is not repeated). */
-    private static int firstIndex(Tensor[] in, int k) {
-        for (int j = 0; j < k; j++) {
-            if (in[j] == in[k]) {
-                return j;
-            }
-        }
-        return k;
     }
 
     private static boolean anyRequiresGrad(Tensor[] in) {
