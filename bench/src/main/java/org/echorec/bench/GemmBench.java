@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * echorec's SIMD GEMM against OpenBLAS's {@code cblas_sgemm} on the same off-heap buffers, with the
@@ -47,6 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class GemmBench {
+    private static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(4);
+
     @Param({"102400x64x64", "102400x64x128", "102400x64x256", "102400x128x64", "102400x256x64", "102400x128x128",
             "2048x64x12102tB", "64x102400x256tA", "1024x1024x1024"})
     public String shape;
@@ -67,7 +70,7 @@ public class GemmBench {
     private boolean openBlas;
 
     @Setup(Level.Trial)
-    public void setup() {
+    public void setup(BenchmarkParams params) {
         parse(shape);
         CpuBackend cpu = CpuBackend.get();
         ops = cpu.ops();
@@ -92,6 +95,18 @@ public class GemmBench {
                     + System.getenv("OPENBLAS_CORETYPE"));
         } else {
             System.out.println("OpenBLAS benchmark skipped: " + cblas_h.LIBRARY.unavailableReason());
+        }
+        warmUp(params.getBenchmark().endsWith(".openblas") ? this::openblas : this::echorec);
+    }
+
+    /**
+     * Runs the benchmark for a few seconds before JMH's own warm-up: on a busy two-core machine the JIT
+     * threads get little time, and a path compiled during measurement skews it (PERF_NOTES, pitfall 3).
+     */
+    private static void warmUp(Runnable body) {
+        long end = System.nanoTime() + WARM_UP_NANOS;
+        for (int i = 0; i < 3 || System.nanoTime() < end; i++) {
+            body.run();
         }
     }
 

@@ -102,12 +102,12 @@ public final class GemmSimd {
         switch (split) {
             case NONE -> block(g, t, 0, g.m, 0, g.n, 0, g.k, g.c, c0, g.ldc, g.beta);
             case M -> {
-                int rows = GemmPlan.chunk(g.m, MR, 16, threads);
+                int rows = GemmPlan.chunk(g.m, MR, 48, threads);
                 shared(GemmPlan.ceilDiv(g.m, rows), q ->
                         block(g, t, q * rows, Math.min(g.m, (q + 1) * rows), 0, g.n, 0, g.k, g.c, c0, g.ldc, g.beta));
             }
             case N -> {
-                int cols = GemmPlan.chunk(g.n, NR, 2, threads);
+                int cols = GemmPlan.chunk(g.n, NR, 4, threads);
                 shared(GemmPlan.ceilDiv(g.n, cols), q ->
                         block(g, t, 0, g.m, q * cols, Math.min(g.n, (q + 1) * cols), 0, g.k, g.c, c0, g.ldc, g.beta));
             }
