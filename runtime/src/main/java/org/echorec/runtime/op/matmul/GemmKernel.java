@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.echorec.runtime.backend.cpu.simd.SimdSpecies;
 
@@ -18,8 +19,9 @@ import org.echorec.runtime.backend.cpu.simd.SimdSpecies;
  * here made C2's IR too large to inline the vector calls, and every vector was boxed (PERF_NOTES,
  * pitfall 2). For the same reason the kernel has no edge cases, no alpha, no beta and no C: it always
  * computes a whole tile (the missing rows of A are zeros, the missing columns of B are packed as zeros)
- * and stores it raw: straight into C when the tile is whole and C = A·B (alpha 1, beta 0: the
- * forward products), else into a scratch tile that {@link #store} writes into C with alpha, beta and
+ * and stores it raw: straight into C when the tile is whole and C = A·B or C += A·B (alpha 1, beta 0
+ * or 1: the forward products, and every K block after the first, whose accumulators then start from
+ * C's tile instead of zero), else into a scratch tile that {@link #store} writes into C with alpha, beta and
  * the valid rows and columns, outside the hot loop. One kernel per layout of the A copy, so that each
  * indexes A with a constant stride in its loop and C2 can drop the bounds checks. Written against
  * {@link SimdSpecies#F}, so it runs at 128, 256 and 512 bits; at 256 and 128 bits 29 registers only
@@ -41,19 +43,44 @@ final class GemmKernel {
      * byte {@code outByte + r·ldOut} of {@code out}: straight into C, or into the scratch tile.
      */
     static void rowsOfA(float[] a, int a0, int kc, MemorySegment b, long bByte, long ldb, MemorySegment out,
-                        long outByte, long ldOut) {
+                        long outByte, long ldOut, boolean accumulate) {
         int a1 = a0 + kc;
         int a2 = a1 + kc;
         int a3 = a2 + kc;
         int a4 = a3 + kc;
         int a5 = a4 + kc;
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
-        FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
-        FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero;
-        FloatVector c30 = zero, c31 = zero, c32 = zero, c33 = zero;
-        FloatVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
-        FloatVector c50 = zero, c51 = zero, c52 = zero, c53 = zero;
+        long o0 = outByte;
+        long o1 = o0 + ldOut;
+        long o2 = o1 + ldOut;
+        long o3 = o2 + ldOut;
+        long o4 = o3 + ldOut;
+        long o5 = o4 + ldOut;
+        // a blend, not a branch: a control-flow merge of two vectors into the loop's accumulators boxed them
+        VectorMask<Float> keep = S.maskAll(accumulate);
+        FloatVector c00 = FloatVector.fromMemorySegment(S, out, o0, ORDER, keep);
+        FloatVector c01 = FloatVector.fromMemorySegment(S, out, o0 + 1 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c02 = FloatVector.fromMemorySegment(S, out, o0 + 2 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c03 = FloatVector.fromMemorySegment(S, out, o0 + 3 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c10 = FloatVector.fromMemorySegment(S, out, o1, ORDER, keep);
+        FloatVector c11 = FloatVector.fromMemorySegment(S, out, o1 + 1 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c12 = FloatVector.fromMemorySegment(S, out, o1 + 2 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c13 = FloatVector.fromMemorySegment(S, out, o1 + 3 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c20 = FloatVector.fromMemorySegment(S, out, o2, ORDER, keep);
+        FloatVector c21 = FloatVector.fromMemorySegment(S, out, o2 + 1 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c22 = FloatVector.fromMemorySegment(S, out, o2 + 2 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c23 = FloatVector.fromMemorySegment(S, out, o2 + 3 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c30 = FloatVector.fromMemorySegment(S, out, o3, ORDER, keep);
+        FloatVector c31 = FloatVector.fromMemorySegment(S, out, o3 + 1 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c32 = FloatVector.fromMemorySegment(S, out, o3 + 2 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c33 = FloatVector.fromMemorySegment(S, out, o3 + 3 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c40 = FloatVector.fromMemorySegment(S, out, o4, ORDER, keep);
+        FloatVector c41 = FloatVector.fromMemorySegment(S, out, o4 + 1 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c42 = FloatVector.fromMemorySegment(S, out, o4 + 2 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c43 = FloatVector.fromMemorySegment(S, out, o4 + 3 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c50 = FloatVector.fromMemorySegment(S, out, o5, ORDER, keep);
+        FloatVector c51 = FloatVector.fromMemorySegment(S, out, o5 + 1 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c52 = FloatVector.fromMemorySegment(S, out, o5 + 2 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c53 = FloatVector.fromMemorySegment(S, out, o5 + 3 * VECTOR_BYTES, ORDER, keep);
         for (int k = 0; k < kc; k++) {
             long o = bByte + k * ldb;
             FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, ORDER);
@@ -91,12 +118,6 @@ final class GemmKernel {
             c52 = x5.fma(b2, c52);
             c53 = x5.fma(b3, c53);
         }
-        long o0 = outByte;
-        long o1 = o0 + ldOut;
-        long o2 = o1 + ldOut;
-        long o3 = o2 + ldOut;
-        long o4 = o3 + ldOut;
-        long o5 = o4 + ldOut;
         c00.intoMemorySegment(out, o0, ORDER);
         c01.intoMemorySegment(out, o0 + 1 * VECTOR_BYTES, ORDER);
         c02.intoMemorySegment(out, o0 + 2 * VECTOR_BYTES, ORDER);
@@ -128,14 +149,39 @@ final class GemmKernel {
      * from a transposed A).
      */
     static void columnsOfA(float[] a, int a0, int kc, MemorySegment b, long bByte, long ldb,
-                           MemorySegment out, long outByte, long ldOut) {
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
-        FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
-        FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero;
-        FloatVector c30 = zero, c31 = zero, c32 = zero, c33 = zero;
-        FloatVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
-        FloatVector c50 = zero, c51 = zero, c52 = zero, c53 = zero;
+                           MemorySegment out, long outByte, long ldOut, boolean accumulate) {
+        long o0 = outByte;
+        long o1 = o0 + ldOut;
+        long o2 = o1 + ldOut;
+        long o3 = o2 + ldOut;
+        long o4 = o3 + ldOut;
+        long o5 = o4 + ldOut;
+        // a blend, not a branch: a control-flow merge of two vectors into the loop's accumulators boxed them
+        VectorMask<Float> keep = S.maskAll(accumulate);
+        FloatVector c00 = FloatVector.fromMemorySegment(S, out, o0, ORDER, keep);
+        FloatVector c01 = FloatVector.fromMemorySegment(S, out, o0 + 1 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c02 = FloatVector.fromMemorySegment(S, out, o0 + 2 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c03 = FloatVector.fromMemorySegment(S, out, o0 + 3 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c10 = FloatVector.fromMemorySegment(S, out, o1, ORDER, keep);
+        FloatVector c11 = FloatVector.fromMemorySegment(S, out, o1 + 1 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c12 = FloatVector.fromMemorySegment(S, out, o1 + 2 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c13 = FloatVector.fromMemorySegment(S, out, o1 + 3 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c20 = FloatVector.fromMemorySegment(S, out, o2, ORDER, keep);
+        FloatVector c21 = FloatVector.fromMemorySegment(S, out, o2 + 1 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c22 = FloatVector.fromMemorySegment(S, out, o2 + 2 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c23 = FloatVector.fromMemorySegment(S, out, o2 + 3 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c30 = FloatVector.fromMemorySegment(S, out, o3, ORDER, keep);
+        FloatVector c31 = FloatVector.fromMemorySegment(S, out, o3 + 1 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c32 = FloatVector.fromMemorySegment(S, out, o3 + 2 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c33 = FloatVector.fromMemorySegment(S, out, o3 + 3 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c40 = FloatVector.fromMemorySegment(S, out, o4, ORDER, keep);
+        FloatVector c41 = FloatVector.fromMemorySegment(S, out, o4 + 1 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c42 = FloatVector.fromMemorySegment(S, out, o4 + 2 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c43 = FloatVector.fromMemorySegment(S, out, o4 + 3 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c50 = FloatVector.fromMemorySegment(S, out, o5, ORDER, keep);
+        FloatVector c51 = FloatVector.fromMemorySegment(S, out, o5 + 1 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c52 = FloatVector.fromMemorySegment(S, out, o5 + 2 * VECTOR_BYTES, ORDER, keep);
+        FloatVector c53 = FloatVector.fromMemorySegment(S, out, o5 + 3 * VECTOR_BYTES, ORDER, keep);
         for (int k = 0; k < kc; k++) {
             long o = bByte + k * ldb;
             int ak = a0 + k * MR;
@@ -174,12 +220,6 @@ final class GemmKernel {
             c52 = x5.fma(b2, c52);
             c53 = x5.fma(b3, c53);
         }
-        long o0 = outByte;
-        long o1 = o0 + ldOut;
-        long o2 = o1 + ldOut;
-        long o3 = o2 + ldOut;
-        long o4 = o3 + ldOut;
-        long o5 = o4 + ldOut;
         c00.intoMemorySegment(out, o0, ORDER);
         c01.intoMemorySegment(out, o0 + 1 * VECTOR_BYTES, ORDER);
         c02.intoMemorySegment(out, o0 + 2 * VECTOR_BYTES, ORDER);

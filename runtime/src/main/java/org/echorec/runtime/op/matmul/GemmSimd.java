@@ -214,7 +214,8 @@ public final class GemmSimd {
     private static void stripsOfRows(GemmScratch s, int mc, int kc, int nc, MemorySegment target, long tc,
                                      long ldt, float alpha, float beta) {
         int panels = GemmPlan.ceilDiv(nc, NR);
-        boolean direct = alpha == 1f && beta == 0f;
+        boolean direct = alpha == 1f && (beta == 0f || beta == 1f);
+        boolean accumulate = beta == 1f;
         for (int r = 0; r < mc; r += MR) {
             int rows = Math.min(MR, mc - r);
             for (int q = 0; q < panels; q++) {
@@ -224,9 +225,9 @@ public final class GemmSimd {
                 long panel = s.panelByte(q);
                 long ldb = s.panelRowBytes(q);
                 if (direct && rows == MR && cols == NR) {
-                    GemmKernel.rowsOfA(s.packedA, r * kc, kc, b, panel, ldb, target, 4 * at, 4 * ldt);
+                    GemmKernel.rowsOfA(s.packedA, r * kc, kc, b, panel, ldb, target, 4 * at, 4 * ldt, accumulate);
                 } else {
-                    GemmKernel.rowsOfA(s.packedA, r * kc, kc, b, panel, ldb, s.tile, 0, 4L * NR);
+                    GemmKernel.rowsOfA(s.packedA, r * kc, kc, b, panel, ldb, s.tile, 0, 4L * NR, false);
                     GemmKernel.store(s.tile, rows, cols, target, at, ldt, alpha, beta);
                 }
             }
@@ -238,7 +239,8 @@ public final class GemmSimd {
                                         long ldt, float alpha, float beta) {
         int panels = GemmPlan.ceilDiv(nc, NR);
         int strip = GemmPack.stripFloats(kc);
-        boolean direct = alpha == 1f && beta == 0f;
+        boolean direct = alpha == 1f && (beta == 0f || beta == 1f);
+        boolean accumulate = beta == 1f;
         for (int r = 0; r < mc; r += MR) {
             int rows = Math.min(MR, mc - r);
             for (int q = 0; q < panels; q++) {
@@ -248,9 +250,10 @@ public final class GemmSimd {
                 long panel = s.panelByte(q);
                 long ldb = s.panelRowBytes(q);
                 if (direct && rows == MR && cols == NR) {
-                    GemmKernel.columnsOfA(s.packedA, r / MR * strip, kc, b, panel, ldb, target, 4 * at, 4 * ldt);
+                    GemmKernel.columnsOfA(s.packedA, r / MR * strip, kc, b, panel, ldb, target, 4 * at, 4 * ldt,
+                            accumulate);
                 } else {
-                    GemmKernel.columnsOfA(s.packedA, r / MR * strip, kc, b, panel, ldb, s.tile, 0, 4L * NR);
+                    GemmKernel.columnsOfA(s.packedA, r / MR * strip, kc, b, panel, ldb, s.tile, 0, 4L * NR, false);
                     GemmKernel.store(s.tile, rows, cols, target, at, ldt, alpha, beta);
                 }
             }
