@@ -1,5 +1,6 @@
 package org.echorec.runtime.op.norm;
 
+import org.echorec.runtime.backend.cpu.simd.LaneSum;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
@@ -118,7 +119,7 @@ public final class NormSimd {
         if (j < vd) {
             s0 = s0.add(load(x, off + j).sub(shift));
         }
-        return s0.add(s1).reduceLanes(VectorOperators.ADD);
+        return LaneSum.of(s0.add(s1));
     }
 
     /** Σ (x[off + j] − mu)², j < vd, with two accumulators. */
@@ -137,7 +138,7 @@ public final class NormSimd {
             FloatVector c = load(x, off + j).sub(m);
             s0 = c.fma(c, s0);
         }
-        return s0.add(s1).reduceLanes(VectorOperators.ADD);
+        return LaneSum.of(s0.add(s1));
     }
 
     public static void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor dy,
@@ -198,8 +199,8 @@ public final class NormSimd {
             sg = sg.add(g);
             sgx = g.fma(xhat, sgx);
         }
-        float mg = (float) ((sg.reduceLanes(VectorOperators.ADD) + NormPlain.gradSum(gamma, dy, off, vd, d)) / d);
-        float mgx = (float) ((sgx.reduceLanes(VectorOperators.ADD)
+        float mg = (float) ((LaneSum.of(sg) + NormPlain.gradSum(gamma, dy, off, vd, d)) / d);
+        float mgx = (float) ((LaneSum.of(sgx)
                 + NormPlain.gradDotXhat(x, gamma, dy, off, vd, d, mu, s)) / d);
         FloatVector negMgx = FloatVector.broadcast(S, -mgx);
         for (int j = 0; j < vd; j += L) {
@@ -227,8 +228,8 @@ public final class NormSimd {
             sg = sg.add(g);
             sgx = g.fma(xhat, sgx);
         }
-        float mg = (float) ((sg.reduceLanes(VectorOperators.ADD) + NormPlain.gradSum(gamma, dy, off, vd, d)) / d);
-        float mgx = (float) ((sgx.reduceLanes(VectorOperators.ADD)
+        float mg = (float) ((LaneSum.of(sg) + NormPlain.gradSum(gamma, dy, off, vd, d)) / d);
+        float mgx = (float) ((LaneSum.of(sgx)
                 + NormPlain.gradDotXhat(x, gamma, dy, off, vd, d, mu, s)) / d);
         FloatVector negMgx = FloatVector.broadcast(S, -mgx);
         float[] accG = acc[0];
@@ -338,7 +339,7 @@ public final class NormSimd {
             FloatVector g = load(dy, off + j).mul(load(gamma, j));
             sgx = g.fma(load(x, off + j), sgx);
         }
-        float mgx = (float) ((sgx.reduceLanes(VectorOperators.ADD)
+        float mgx = (float) ((LaneSum.of(sgx)
                 + NormPlain.gradDotXhat(x, gamma, dy, off, vd, d, 0f, 1f)) / d);
         FloatVector negC = FloatVector.broadcast(S, -(s * s * mgx));
         for (int j = 0; j < vd; j += L) {
@@ -357,7 +358,7 @@ public final class NormSimd {
             FloatVector g = load(dy, off + j).mul(load(gamma, j));
             sgx = g.fma(load(x, off + j), sgx);
         }
-        float mgx = (float) ((sgx.reduceLanes(VectorOperators.ADD)
+        float mgx = (float) ((LaneSum.of(sgx)
                 + NormPlain.gradDotXhat(x, gamma, dy, off, vd, d, 0f, 1f)) / d);
         FloatVector negC = FloatVector.broadcast(S, -(s * s * mgx));
         for (int j = 0; j < vd; j += L) {

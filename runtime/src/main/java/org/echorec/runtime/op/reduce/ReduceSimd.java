@@ -1,5 +1,6 @@
 package org.echorec.runtime.op.reduce;
 
+import org.echorec.runtime.backend.cpu.simd.LaneSum;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
@@ -105,13 +106,13 @@ public final class ReduceSimd {
                 s2 = s2.add(load(x, i + 2L * L));
                 s3 = s3.add(load(x, i + 3L * L));
             }
-            total += s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+            total += LaneSum.of(s0.add(s1).add(s2.add(s3)));
         }
         FloatVector s = FloatVector.zero(S);
         for (; i + L <= end; i += L) {
             s = s.add(load(x, i));
         }
-        total += s.reduceLanes(VectorOperators.ADD);
+        total += LaneSum.of(s);
         return total + ReducePlain.rowSum(x, i, (int) (end - i));
     }
 

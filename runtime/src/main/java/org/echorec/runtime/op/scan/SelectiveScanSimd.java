@@ -1,5 +1,6 @@
 package org.echorec.runtime.op.scan;
 
+import org.echorec.runtime.backend.cpu.simd.LaneSum;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
@@ -336,8 +337,8 @@ public final class SelectiveScanSimd {
                 FloatVector gi = dyv.fma(FloatVector.broadcast(S, rowC[bc + i]), FloatVector.fromArray(S, g, go));
                 FloatVector decay = FloatVector.fromArray(S, e, o);
                 FloatVector carried = FloatVector.fromArray(S, h, o).mul(decay);
-                addAt(p.dc, row + i, dyv.mul(FloatVector.fromArray(S, h, o + nl)).reduceLanes(VectorOperators.ADD));
-                addAt(p.db, row + i, gi.mul(dtu).reduceLanes(VectorOperators.ADD));
+                addAt(p.dc, row + i, LaneSum.of(dyv.mul(FloatVector.fromArray(S, h, o + nl))));
+                addAt(p.db, row + i, LaneSum.of(gi.mul(dtu)));
                 FloatVector gc = gi.mul(carried);
                 gc.fma(dt, FloatVector.fromArray(S, partial, ai)).intoArray(partial, ai);
                 sumGA = gc.fma(FloatVector.fromArray(S, at2, ai), sumGA);

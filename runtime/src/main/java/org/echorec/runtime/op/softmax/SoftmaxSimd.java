@@ -1,5 +1,6 @@
 package org.echorec.runtime.op.softmax;
 
+import org.echorec.runtime.backend.cpu.simd.LaneSum;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -102,7 +103,7 @@ public final class SoftmaxSimd {
                 store(ex, y, i);
                 s = s.add(ex);
             }
-            total += s.reduceLanes(VectorOperators.ADD);
+            total += LaneSum.of(s);
         }
         return total + SoftmaxPlain.expInto(x, y, e, to, m);
     }
@@ -125,7 +126,7 @@ public final class SoftmaxSimd {
             for (long i = k; i < blockEnd; i += L) {
                 s = load(a, i).fma(load(b, i), s);
             }
-            total += s.reduceLanes(VectorOperators.ADD);
+            total += LaneSum.of(s);
         }
         return total + SoftmaxPlain.dot(a, b, e, to);
     }
@@ -190,7 +191,7 @@ public final class SoftmaxSimd {
         if (i < e) {
             s0 = s0.add(load(x, i).sub(mv).lanewise(VectorOperators.EXP));
         }
-        return s0.add(s1).reduceLanes(VectorOperators.ADD) + SoftmaxPlain.expSum(x, e, to, m);
+        return LaneSum.of(s0.add(s1)) + SoftmaxPlain.expSum(x, e, to, m);
     }
 
     public static void crossEntropyBackward(Tensor logits, Tensor targets, Tensor lse, Tensor dloss, Tensor dlogits) {
