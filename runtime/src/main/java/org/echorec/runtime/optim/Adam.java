@@ -91,6 +91,26 @@ public final class Adam implements AutoCloseable {
         return new Tensor[] {m[i], v[i]};
     }
 
+    /**
+     * Parameter i's moments, created as zeros if it has none yet: for restoring a checkpointed
+     * optimizer, with {@link #setSteps}.
+     */
+    public Tensor[] momentsForRestore(int i) {
+        if (m[i] == null) {
+            m[i] = zerosLike(params.get(i));
+            v[i] = zerosLike(params.get(i));
+        }
+        return moments(i);
+    }
+
+    /** Sets the update count (bias correction continues from it), for a restored optimizer. */
+    public void setSteps(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+        }
+        this.step = steps;
+    }
+
     private Tensor zerosLike(Tensor p) {
         Tensor t = Tensor.empty(state, p.backend(), p.dtype(), p.shape());
         p.backend().ops().fill(t, 0f);

@@ -1,0 +1,82 @@
+package org.echorec.model.rec;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.echorec.model.nn.Dropout;
+import org.echorec.model.nn.LayerNorm;
+import org.echorec.model.nn.Mode;
+import org.echorec.model.nn.Params;
+import org.echorec.runtime.autograd.F;
+import org.echorec.runtime.tensor.Tensor;
+
+/**
+ * Mamba4Rec (Liu et al., 2024): item embedding → dropout → LayerNorm, then per layer a Mamba block,
+ * {@code LN(dropout(h))} for a single layer and {@code LN(dropout(h) + x)} when stacked, and a
+ * position-wise feed-forward network; the output at each history's last item.
+ */
+public final class Mamba4Rec implements SequentialRecommender {
+    private final ModelConfig config;
+    private final Params params;
+    private final Tensor itemEmbedding;
+    private final LayerNorm norm;
+    private final Dropout dropout;
+    private final List<Layer> layers = new ArrayList<>();
+
+    public Mamba4Rec(Params params, ModelConfig config) {
+        this.config = config;
+        this.params = params;
+        itemEmbedding = params.normal("item_embedding.weight", 0.02f, config.nItems(), config.hiddenSize());
+        norm = new LayerNorm(params.child("LayerNorm"), config.hiddenSize(), config.layerNormEps());
+        dropout = new Dropout(config.dropout());
+        for (int i = 0; i < config.numLayers(); i++) {
+            layers.add(new Layer(params.child("mamba_layers", i), config));
+        }
+    }
+
+    private static final class Layer {
+        final MambaBlock mamba;
+        final LayerNorm norm;
+        final FeedForward ffn;
+        final Dropout dropout;
+        final boolean residual;
+
+        Layer(Params p, ModelConfig c) {
+            mamba = new MambaBlock(p.child("mamba"), c);
+            norm = new LayerNorm(p.child("LayerNorm"), c.hiddenSize(), c.layerNormEps());
+            ffn = new FeedForward(p.child("ffn"), c.hiddenSize(), 4 * c.hiddenSize(), "w_1", "w_2", c.dropout(),
+                    c.layerNormEps());
+            dropout = new Dropout(c.dropout());
+            residual = c.numLayers() > 1;
+        }
+
+        Tensor forward(Tensor x, Mode mode) {
+            Tensor h = dropout.forward(mamba.forward(x), mode);
+            h = norm.forward(residual ? F.add(h, x) : h);
+            return ffn.forward(h, mode);
+        }
+    }
+
+    @Override
+    public Tensor encode(Tensor items, int[] lengths, Mode mode) {
+        Tensor x = norm.forward(dropout.forward(F.embedding(itemEmbedding, items, 0), mode));
+        for (Layer layer : layers) {
+            x = layer.forward(x, mode);
+        }
+        return Sequences.lastPositions(x, lengths);
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public Params params() {
+        return params;
+    }
+
+    @Override
+    public Tensor itemEmbedding() {
+        return itemEmbedding;
+    }
+}
