@@ -1,0 +1,6 @@
+package org.echorec.model.data;
+
+/** The three parts of a {@link Split}. */
+public enum Stage {
+    TRAIN, VALID, TEST
+}
