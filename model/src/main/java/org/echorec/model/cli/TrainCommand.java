@@ -102,10 +102,9 @@ final class TrainCommand {
             });
             double seconds = (System.nanoTime() - started) / 1e9;
             ObjectNode summary = summary(m.config().model(), result, seconds, data.dataset);
-            try (Scope scope = Scope.open()) {
-                // the final metrics (with test) go with the best model
-                SavedModel.save(outDir, m, data.itemTokens(), null, summary);
-            }
+            // the final metrics (with test) go beside the best model; the model files and the resume
+            // state stay as the last epoch left them (the parameters in memory are now the best epoch's)
+            writeMetrics(outDir, summary);
             Report.metrics(out, "valid (best epoch " + result.bestEpoch() + ")", result.valid());
             Report.metrics(out, "test", result.test());
             out.printf(Locale.ROOT, "%d epochs, %.1f s per epoch, %.0f training samples/s; checkpoint in %s%n",
@@ -128,6 +127,15 @@ final class TrainCommand {
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + dir.resolve(Checkpoint.TRAIN_STATE), e);
+        }
+    }
+
+    private static void writeMetrics(Path dir, ObjectNode metrics) {
+        try {
+            org.echorec.model.io.AtomicFiles.writeString(dir.resolve(Checkpoint.METRICS),
+                    metrics.toPrettyString() + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + dir.resolve(Checkpoint.METRICS), e);
         }
     }
 
