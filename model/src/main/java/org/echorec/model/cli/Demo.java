@@ -28,7 +28,7 @@ import org.echorec.runtime.optim.Adam;
  * a checkpoint, test metrics against a popularity baseline, and one recommendation.
  */
 final class Demo {
-    private static final int USERS = 3000;
+    private static final int USERS = 2000;
     private static final int ITEMS = 400;
     private static final int MAX_LEN = 20;
 
@@ -38,7 +38,7 @@ final class Demo {
         Args a = Args.parse("demo", argv, List.of("--epochs", "--seed", "--out", "--model", "--threads"),
                 List.of("--json"));
         long seed = a.longValue("--seed", 7);
-        int epochs = a.positive("--epochs", 8);
+        int epochs = a.positive("--epochs", 2);
         String modelName = a.string("--model", ModelConfig.ECHOMAMBA4REC);
         Backend cpu = CpuBackend.get();
         try {
