@@ -90,6 +90,13 @@ def _st_load(path):
 # ---------------------------------------------------------------------------------------------
 
 
+# How the scan loop takes position i of the precomputed [B, D, L, N] tensors. "ref" indexes like
+# selective_scan_ref (deltaA[:, :, i]); under autograd every such slice's backward materialises a
+# full-size zero tensor, O(L^2 * B * D * N) memory traffic (~12x slower backward at L = 50).
+# "unbind" (default) splits the tensors once: same algorithm, same values, O(L * B * D * N) backward.
+SCAN_INDEXING = "unbind"
+
+
 def selective_scan(u, delta, A, B, C, D, z, delta_bias):
     """mamba_ssm's selective_scan_ref (real A, variable B and C of shape [B, N, L]), without its
     float32 casts so that float64 stays float64.
@@ -98,13 +105,20 @@ def selective_scan(u, delta, A, B, C, D, z, delta_bias):
     """
     delta = F.softplus(delta + delta_bias[..., None])  # threshold 20, like the CUDA kernel
     batch, dim, dstate = u.shape[0], A.shape[0], A.shape[1]
+    L = u.shape[2]
     x = A.new_zeros((batch, dim, dstate))
     ys = []
     deltaA = torch.exp(torch.einsum("bdl,dn->bdln", delta, A))
     deltaB_u = torch.einsum("bdl,bnl,bdl->bdln", delta, B, u)
-    for i in range(u.shape[2]):
-        x = deltaA[:, :, i] * x + deltaB_u[:, :, i]
-        ys.append(torch.einsum("bdn,bn->bd", x, C[:, :, i]))
+    if SCAN_INDEXING == "unbind":
+        dA, dBu, Cs = deltaA.unbind(2), deltaB_u.unbind(2), C.unbind(2)
+    else:
+        dA = [deltaA[:, :, i] for i in range(L)]
+        dBu = [deltaB_u[:, :, i] for i in range(L)]
+        Cs = [C[:, :, i] for i in range(L)]
+    for i in range(L):
+        x = dA[i] * x + dBu[i]
+        ys.append(torch.einsum("bdn,bn->bd", x, Cs[i]))
     y = torch.stack(ys, dim=2)
     out = y + u * D[:, None]
     return out * F.silu(z)
@@ -654,6 +668,8 @@ def training_samples(seqs, max_len):
 
 
 def cmd_speed(args):
+    global SCAN_INDEXING
+    SCAN_INDEXING = args.scan
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     seqs, n_items = read_inter(args.data)
@@ -684,14 +700,19 @@ def cmd_speed(args):
 
     print(f"# {args.model}: {len(seqs)} users, {n_items - 1} items, {len(y)} training samples, "
           f"{sum(p.numel() for p in model.parameters())} parameters, torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads", file=sys.stderr)
+          f"{torch.get_num_threads()} threads, scan indexing {SCAN_INDEXING}", file=sys.stderr)
     for i in range(args.warmup):
-        step(i)
+        ts = time.perf_counter()
+        loss = step(i)
+        print(f"# warm-up step {i + 1}/{args.warmup}: {time.perf_counter() - ts:.2f} s, loss {loss:.4f}",
+              file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     for i in range(args.steps):
+        ts = time.perf_counter()
         loss = step(args.warmup + i)
+        print(f"# step {i + 1}/{args.steps}: {time.perf_counter() - ts:.2f} s, loss {loss:.4f}",
+              file=sys.stderr, flush=True)
     dt = time.perf_counter() - t0
-    print(f"# last loss {loss:.4f}", file=sys.stderr)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
     print(json.dumps({"model": args.model, "max_len": args.max_len, "batch": args.batch, "threads": args.threads,
                       "samples_per_s": round(args.batch * args.steps / dt, 1),
@@ -738,6 +759,8 @@ def main(argv=None):
     p.add_argument("--dropout", type=float, default=None, help="default 0.2 (Mamba models), 0.5 (SASRec)")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=2024)
+    p.add_argument("--scan", choices=["unbind", "ref"], default="unbind",
+                   help="Mamba scan loop indexing: unbind (default) or selective_scan_ref's per-step slices")
 
     args = ap.parse_args(argv)
     if args.mode == "fixtures":
