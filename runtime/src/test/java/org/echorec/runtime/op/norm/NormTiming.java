@@ -8,6 +8,7 @@ import org.echorec.runtime.backend.cpu.CpuKernels;
 import org.echorec.runtime.op.Ops;
 import org.echorec.runtime.tensor.Scope;
 import org.echorec.runtime.tensor.Tensor;
+import org.echorec.runtime.testing.Timing;
 
 /**
  * Rough timing of the fused LayerNorm forward + backward (dx, dγ, dβ), plain vs SIMD, on
@@ -44,7 +45,7 @@ public final class NormTiming {
                 };
             }
             System.out.println(backends[1].describe());
-            report("layerNorm forward + backward [" + rows + ", " + d + "]", jobs, reps);
+            Timing.report("layerNorm forward + backward [" + rows + ", " + d + "]", jobs, reps, 10);
         }
     }
 
@@ -55,26 +56,5 @@ public final class NormTiming {
             v[i] = (float) (4 * r.nextDouble() - 2);
         }
         return Tensor.of(b, v, shape);
-    }
-
-    /** Warms both jobs up, then times them alternately; prints medians, ranges and their ratio. */
-    static void report(String name, Runnable[] jobs, int reps) {
-        for (int i = 0; i < 10; i++) {
-            jobs[0].run();
-            jobs[1].run();
-        }
-        double[][] ms = new double[2][reps];
-        for (int i = 0; i < reps; i++) {
-            for (int k = 0; k < 2; k++) {
-                long t0 = System.nanoTime();
-                jobs[k].run();
-                ms[k][i] = (System.nanoTime() - t0) / 1e6;
-            }
-        }
-        Arrays.sort(ms[0]);
-        Arrays.sort(ms[1]);
-        System.out.printf("%s: plain %.1f ms [%.1f..%.1f], SIMD %.1f ms [%.1f..%.1f], median ratio %.1fx%n", name,
-                ms[0][reps / 2], ms[0][0], ms[0][reps - 1], ms[1][reps / 2], ms[1][0], ms[1][reps - 1],
-                ms[0][reps / 2] / ms[1][reps / 2]);
     }
 }
