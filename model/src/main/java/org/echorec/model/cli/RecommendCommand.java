@@ -15,6 +15,7 @@ import org.echorec.model.nn.Mode;
 import org.echorec.model.train.SavedModel;
 import org.echorec.runtime.autograd.Tape;
 import org.echorec.runtime.backend.Backend;
+import org.echorec.runtime.tensor.DType;
 import org.echorec.runtime.tensor.Scope;
 import org.echorec.runtime.tensor.Tensor;
 
@@ -78,15 +79,20 @@ final class RecommendCommand {
                 scores[item] = Float.NEGATIVE_INFINITY;
             }
         }
-        Integer[] order = new Integer[scores.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        int n = Math.min(k, scores.length);
+        float[] values;
+        int[] indices;
+        try (Scope s = Scope.open()) {
+            Tensor best = Tensor.empty(backend(saved), 1, n);
+            Tensor at = Tensor.empty(backend(saved), DType.I32, 1, n);
+            Tensor row = Tensor.of(backend(saved), scores, 1, scores.length);
+            row.backend().ops().topK(row, n, best, at);
+            values = best.toFloatArray();
+            indices = at.toIntArray();
         }
-        float[] sc = scores;
-        Arrays.sort(order, (x, y) -> Float.compare(sc[y], sc[x]));
         List<Scored> top = new ArrayList<>();
-        for (int r = 0; r < Math.min(k, order.length) && sc[order[r]] != Float.NEGATIVE_INFINITY; r++) {
-            top.add(new Scored(saved.itemTokens().get(order[r]), sc[order[r]]));
+        for (int r = 0; r < n && values[r] != Float.NEGATIVE_INFINITY; r++) {
+            top.add(new Scored(saved.itemTokens().get(indices[r]), values[r]));
         }
         return top;
     }

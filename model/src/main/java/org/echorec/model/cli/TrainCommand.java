@@ -18,6 +18,7 @@ import org.echorec.model.data.SequenceDataset;
 import org.echorec.model.data.Split;
 import org.echorec.model.data.Stage;
 import org.echorec.model.io.Checkpoint;
+import org.echorec.model.io.SafeTensors;
 import org.echorec.model.rec.ModelConfig;
 import org.echorec.model.rec.Recommenders;
 import org.echorec.model.rec.SequentialRecommender;
@@ -120,11 +121,10 @@ final class TrainCommand {
         return 0;
     }
 
+    /** {@link SafeTensors#writeTensors} is itself atomic (temp file, then rename). */
     private static void writeTrainState(Path dir, Map<String, org.echorec.runtime.tensor.Tensor> state) {
         try {
-            org.echorec.model.io.SafeTensors.writeTensors(dir.resolve(Checkpoint.TRAIN_STATE + ".tmp"), state, Map.of());
-            Files.move(dir.resolve(Checkpoint.TRAIN_STATE + ".tmp"), dir.resolve(Checkpoint.TRAIN_STATE),
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            SafeTensors.writeTensors(dir.resolve(Checkpoint.TRAIN_STATE), state, Map.of());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + dir.resolve(Checkpoint.TRAIN_STATE), e);
         }

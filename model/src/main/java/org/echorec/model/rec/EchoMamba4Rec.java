@@ -18,10 +18,7 @@ import org.echorec.runtime.tensor.Tensor;
  * Mamba see the padding after the last item: the output depends on max_len, not only on the history.
  * The reference's unused {@code multi_query_transformer_block} is left out (it never runs).
  */
-public final class EchoMamba4Rec implements SequentialRecommender {
-    private final ModelConfig config;
-    private final Params params;
-    private final Tensor itemEmbedding;
+public final class EchoMamba4Rec extends TiedEmbeddingRecommender {
     private final LayerNorm norm;
     private final Dropout dropout;
     private final Tensor filterWeight;
@@ -35,11 +32,9 @@ public final class EchoMamba4Rec implements SequentialRecommender {
     private final LayerNorm gluNorm;
 
     public EchoMamba4Rec(Params params, ModelConfig config) {
-        this.config = config;
-        this.params = params;
+        super(params, config);
         int d = config.hiddenSize();
         float eps = config.layerNormEps();
-        itemEmbedding = params.normal("item_embedding.weight", 0.02f, config.nItems(), d);
         norm = new LayerNorm(params.child("LayerNorm"), d, eps);
         dropout = new Dropout(config.dropout());
         Params layer = params.child("mamba_layers", 0);
@@ -86,20 +81,5 @@ public final class EchoMamba4Rec implements SequentialRecommender {
         Tensor[] valueGate = Sequences.halves(gluIn.forward(x));
         Tensor gated = gluOut.forward(F.mul(valueGate[0], F.sigmoid(valueGate[1])));
         return gluNorm.forward(dropout.forward(F.add(gated, x), mode));
-    }
-
-    @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public Params params() {
-        return params;
-    }
-
-    @Override
-    public Tensor itemEmbedding() {
-        return itemEmbedding;
     }
 }

@@ -14,18 +14,13 @@ import org.echorec.runtime.tensor.Tensor;
  * {@code LN(dropout(h))} for a single layer and {@code LN(dropout(h) + x)} when stacked, and a
  * position-wise feed-forward network; the output at each history's last item.
  */
-public final class Mamba4Rec implements SequentialRecommender {
-    private final ModelConfig config;
-    private final Params params;
-    private final Tensor itemEmbedding;
+public final class Mamba4Rec extends TiedEmbeddingRecommender {
     private final LayerNorm norm;
     private final Dropout dropout;
     private final List<Layer> layers = new ArrayList<>();
 
     public Mamba4Rec(Params params, ModelConfig config) {
-        this.config = config;
-        this.params = params;
-        itemEmbedding = params.normal("item_embedding.weight", 0.02f, config.nItems(), config.hiddenSize());
+        super(params, config);
         norm = new LayerNorm(params.child("LayerNorm"), config.hiddenSize(), config.layerNormEps());
         dropout = new Dropout(config.dropout());
         for (int i = 0; i < config.numLayers(); i++) {
@@ -63,20 +58,5 @@ public final class Mamba4Rec implements SequentialRecommender {
             x = layer.forward(x, mode);
         }
         return Sequences.lastPositions(x, lengths);
-    }
-
-    @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public Params params() {
-        return params;
-    }
-
-    @Override
-    public Tensor itemEmbedding() {
-        return itemEmbedding;
     }
 }

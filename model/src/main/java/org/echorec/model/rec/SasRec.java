@@ -18,10 +18,7 @@ import org.echorec.runtime.tensor.Tensor;
  * <p>RecBole also masks padding keys. With right padding a query at a real position only sees real
  * keys under the causal mask, so the outputs that are read (the last real position) are the same.
  */
-public final class SasRec implements SequentialRecommender {
-    private final ModelConfig config;
-    private final Params params;
-    private final Tensor itemEmbedding;
+public final class SasRec extends TiedEmbeddingRecommender {
     private final Tensor positionEmbedding;
     private final LayerNorm norm;
     private final Dropout dropout;
@@ -29,10 +26,8 @@ public final class SasRec implements SequentialRecommender {
     private final float[] causalMask;
 
     public SasRec(Params params, ModelConfig config) {
-        this.config = config;
-        this.params = params;
+        super(params, config);
         int d = config.hiddenSize();
-        itemEmbedding = params.normal("item_embedding.weight", 0.02f, config.nItems(), d);
         positionEmbedding = params.normal("position_embedding.weight", 0.02f, config.maxLen(), d);
         norm = new LayerNorm(params.child("LayerNorm"), d, config.layerNormEps());
         dropout = new Dropout(config.dropout());
@@ -122,20 +117,5 @@ public final class SasRec implements SequentialRecommender {
             System.arraycopy(causalMask, q * max, m, q * len, len);
         }
         return Tensor.of(items.backend(), m, len, len);
-    }
-
-    @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public Params params() {
-        return params;
-    }
-
-    @Override
-    public Tensor itemEmbedding() {
-        return itemEmbedding;
     }
 }

@@ -31,17 +31,12 @@ public final class Evaluator {
                         batch.maxLen());
                 float[] scores = model.logits(model.encode(items, batch.lengths(), Mode.inference())).toFloatArray();
                 for (int row = 0; row < batch.batch(); row++) {
-                    int[] exclude = maskHistory ? history(batch, row) : null;
-                    metrics.add(scores, row * n, n, batch.targets()[row], exclude);
+                    int from = row * batch.maxLen();
+                    int to = maskHistory ? from + batch.lengths()[row] : from; // the row's real items
+                    metrics.add(scores, row * n, n, batch.targets()[row], batch.items(), from, to);
                 }
             }
         }
         return metrics.result();
-    }
-
-    static int[] history(SequenceBatch batch, int row) {
-        int[] h = new int[batch.lengths()[row]];
-        System.arraycopy(batch.items(), row * batch.maxLen(), h, 0, h.length);
-        return h;
     }
 }

@@ -16,7 +16,6 @@ import org.echorec.model.rec.Recommenders;
 import org.echorec.model.rec.SequentialRecommender;
 import org.echorec.runtime.backend.Backend;
 import org.echorec.runtime.optim.Adam;
-import org.echorec.runtime.tensor.Scope;
 import org.echorec.runtime.tensor.Tensor;
 
 /**
@@ -122,5 +121,4 @@ public record SavedModel(SequentialRecommender model, List<String> itemTokens, M
     public void close() {
         model.params().close();
     }
-
 }
