@@ -59,8 +59,9 @@ public final class EchoMamba4Rec extends TiedEmbeddingRecommender {
         }
         Tensor x = norm.forward(dropout.forward(F.embedding(itemEmbedding, items, 0), mode));
         x = spectralFilter(x, mode);
-        x = biMamba(x, mode);
-        return Sequences.lastPositions(glu(x, mode), lengths);
+        // after the two scans everything is position-wise and only the last positions are read:
+        // they are gathered there, so out_proj, the norms and the GLU run on B rows, not B·L
+        return glu(biMambaAt(x, Sequences.lastIndices(lengths, items.dim(1)), mode), mode);
     }
 
     private Tensor spectralFilter(Tensor x, Mode mode) {
@@ -70,13 +71,22 @@ public final class EchoMamba4Rec extends TiedEmbeddingRecommender {
         return filterNorm.forward(F.add(filtered, x));
     }
 
-    private Tensor biMamba(Tensor x, Mode mode) {
-        Tensor f = forwardNorm.forward(F.add(dropout.forward(forwardMamba.forward(x), mode), x));
-        Tensor b = F.flip(backwardMamba.forward(F.flip(x, 1)), 1);
-        b = backwardNorm.forward(F.add(dropout.forward(b, mode), x));
+    /** The bi-directional Mamba's output at {@code positions} only, [B, d]. */
+    private Tensor biMambaAt(Tensor x, int[] positions, Mode mode) {
+        int length = x.dim(1);
+        int[] flipped = new int[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            flipped[i] = length - 1 - positions[i];
+        }
+        Tensor xAt = Sequences.rowsAt(x, positions);
+        Tensor f = forwardNorm.forward(F.add(dropout.forward(forwardMamba.forwardAt(x, positions), mode), xAt));
+        // flip(Mamba_b(flip(x))) at position t is Mamba_b(flip(x)) at L−1−t
+        Tensor b = backwardMamba.forwardAt(F.flip(x, 1), flipped);
+        b = backwardNorm.forward(F.add(dropout.forward(b, mode), xAt));
         return F.add(f, b);
     }
 
+    /** x [B, d] (the last positions) → [B, d]. */
     private Tensor glu(Tensor x, Mode mode) {
         Tensor[] valueGate = Sequences.halves(gluIn.forward(x));
         Tensor gated = gluOut.forward(F.mul(valueGate[0], F.sigmoid(valueGate[1])));

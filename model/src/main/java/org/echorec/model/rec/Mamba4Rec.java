@@ -45,7 +45,16 @@ public final class Mamba4Rec extends TiedEmbeddingRecommender {
         }
 
         Tensor forward(Tensor x, Mode mode) {
-            Tensor h = dropout.forward(mamba.forward(x), mode);
+            return tail(mamba.forward(x), x, mode);
+        }
+
+        /** The layer's output at {@code positions} only, [B, d] (see {@link Mamba4Rec#encode}). */
+        Tensor forwardAt(Tensor x, int[] positions, Mode mode) {
+            return tail(mamba.forwardAt(x, positions), residual ? Sequences.rowsAt(x, positions) : null, mode);
+        }
+
+        private Tensor tail(Tensor mambaOut, Tensor x, Mode mode) {
+            Tensor h = dropout.forward(mambaOut, mode);
             h = norm.forward(residual ? F.add(h, x) : h);
             return ffn.forward(h, mode);
         }
@@ -53,10 +62,13 @@ public final class Mamba4Rec extends TiedEmbeddingRecommender {
 
     @Override
     public Tensor encode(Tensor items, int[] lengths, Mode mode) {
+        int[] last = Sequences.lastIndices(lengths, items.dim(1));
         Tensor x = norm.forward(dropout.forward(F.embedding(itemEmbedding, items, 0), mode));
-        for (Layer layer : layers) {
-            x = layer.forward(x, mode);
+        for (int i = 0; i < layers.size() - 1; i++) {
+            x = layers.get(i).forward(x, mode);
         }
-        return Sequences.lastPositions(x, lengths);
+        // after the last layer's scan everything is position-wise and only the last positions are
+        // read: gathering them first skips out_proj, the norms and the FFN on every other position
+        return layers.getLast().forwardAt(x, last, mode);
     }
 }

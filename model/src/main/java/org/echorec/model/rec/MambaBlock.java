@@ -80,12 +80,30 @@ public final class MambaBlock {
 
     /** x [B, L, d] → [B, L, d]. */
     public Tensor forward(Tensor x) {
+        Tensor[] yz = scan(x);
+        return outProj.forward(F.mul(yz[0], F.silu(yz[1])));
+    }
+
+    /**
+     * The block's output at one position per sequence only: x [B, L, d] → [B, d], row b taken at
+     * {@code positions[b]}. Equal to gathering {@link #forward}'s output, but the gate and out_proj
+     * (position-wise) run on B rows instead of B·L.
+     */
+    public Tensor forwardAt(Tensor x, int[] positions) {
+        Tensor[] yz = scan(x);
+        Tensor y = Sequences.rowsAt(yz[0], positions);
+        Tensor z = Sequences.rowsAt(yz[1], positions);
+        return outProj.forward(F.mul(y, F.silu(z)));
+    }
+
+    /** The scan output y and the gate input z, both [B, L, d_inner]. */
+    private Tensor[] scan(Tensor x) {
         Tensor[] xz = Sequences.halves(inProj.forward(x));
         Tensor u = F.silu(F.causalConv1d(xz[0], F.reshape(convWeight, dInner, dConv), convBias));
         Tensor[] dbc = F.split(xProj.forward(u), -1, dtRank, dState, dState);
         Tensor delta = F.linear(F.contiguous(dbc[0]), dtWeight, null);
         Tensor a = F.scale(F.exp(aLog), -1f);
         Tensor y = F.selectiveScan(u, delta, a, F.contiguous(dbc[1]), F.contiguous(dbc[2]), d, dtBias, true);
-        return outProj.forward(F.mul(y, F.silu(xz[1])));
+        return new Tensor[] {y, xz[1]};
     }
 }

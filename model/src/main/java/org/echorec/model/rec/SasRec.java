@@ -68,20 +68,29 @@ public final class SasRec extends TiedEmbeddingRecommender {
         }
 
         Tensor forward(Tensor x, Tensor mask, Mode mode) {
+            return attend(x, x, mask, mode);
+        }
+
+        /**
+         * The layer's output at the query positions, [B, Lq, d]: keys and values from the whole
+         * x [B, L, d], queries from {@code xq} [B, Lq, d] (Lq = L, or 1 for the last layer, see
+         * {@link SasRec#encode}); mask [Lq, L] for every row or [B·heads, Lq, L].
+         */
+        Tensor attend(Tensor xq, Tensor x, Tensor mask, Mode mode) {
             int batch = x.dim(0);
-            int len = x.dim(1);
+            int queries = xq.dim(1);
             int d = x.dim(2);
             int headDim = d / heads;
-            Tensor q = splitHeads(query.forward(x), heads);
+            Tensor q = splitHeads(query.forward(xq), heads);
             Tensor k = splitHeads(key.forward(x), heads);
             Tensor v = splitHeads(value.forward(x), heads);
             Tensor scores = F.scale(F.matmul(q, F.transpose(k, 1, 2)), (float) (1 / Math.sqrt(headDim)));
             Tensor probs = dropout.forward(F.softmax(F.add(scores, mask)), mode);
             Tensor context = F.matmul(probs, v);
-            context = F.reshape(F.contiguous(F.transpose(F.reshape(context, batch, heads, len, headDim), 1, 2)),
-                    batch, len, d);
+            context = F.reshape(F.contiguous(F.transpose(F.reshape(context, batch, heads, queries, headDim), 1, 2)),
+                    batch, queries, d);
             Tensor h = dropout.forward(dense.forward(context), mode);
-            return ffn.forward(attentionNorm.forward(F.add(h, x)), mode);
+            return ffn.forward(attentionNorm.forward(F.add(h, xq)), mode);
         }
 
         /** [B, L, d] → [B·heads, L, d/heads]. */
@@ -103,11 +112,31 @@ public final class SasRec extends TiedEmbeddingRecommender {
         Tensor positions = len == config.maxLen() ? positionEmbedding : F.narrow(positionEmbedding, 0, 0, len);
         Tensor x = F.add(F.embedding(itemEmbedding, items, 0), positions);
         x = dropout.forward(norm.forward(x), mode);
+        int[] last = Sequences.lastIndices(lengths, len);
         Tensor mask = maskOf(items, len);
-        for (Layer layer : layers) {
-            x = layer.forward(x, mask, mode);
+        for (int i = 0; i < layers.size() - 1; i++) {
+            x = layers.get(i).forward(x, mask, mode);
         }
-        return Sequences.lastPositions(x, lengths);
+        // only the last positions of the last layer are read: one query per sequence there, so its
+        // query projection, attention rows, dense, norms and FFN run on B rows instead of B·L
+        Tensor xq = F.reshape(Sequences.rowsAt(x, last), x.dim(0), 1, x.dim(2));
+        Tensor out = layers.getLast().attend(xq, x, lastQueryMask(items, last, len), mode);
+        return F.reshape(out, x.dim(0), x.dim(2));
+    }
+
+    /** The causal mask of the query at {@code last[b]}, per batch row and head: [B·heads, 1, L]. */
+    private Tensor lastQueryMask(Tensor items, int[] last, int len) {
+        int heads = config.nHeads();
+        float[] m = new float[last.length * heads * len];
+        for (int b = 0; b < last.length; b++) {
+            for (int h = 0; h < heads; h++) {
+                int row = (b * heads + h) * len;
+                for (int k = last[b] + 1; k < len; k++) {
+                    m[row + k] = -10000f;
+                }
+            }
+        }
+        return Tensor.of(items.backend(), m, last.length * heads, 1, len);
     }
 
     private Tensor maskOf(Tensor items, int len) {
