@@ -119,13 +119,13 @@ public class ScanBench {
 
     @Benchmark
     public void forward(Tokens counter) {
-        ops.selectiveScan(u, delta, a, b, c, d, bias, true, y, states);
+        ops.selectiveScan(u, delta, a, b, c, d, bias, true, null, y, states);
         counter.tokens += (long) batch * length;
     }
 
     @Benchmark
     public void backward(Tokens counter) {
-        ops.selectiveScanBackward(u, delta, a, b, c, d, bias, true, states, dy, du, ddelta, da, db, dc, dd, dbias);
+        ops.selectiveScanBackward(u, delta, a, b, c, d, bias, true, null, states, dy, du, ddelta, da, db, dc, dd, dbias);
         counter.tokens += (long) batch * length;
     }
 }

@@ -44,8 +44,9 @@ public final class Mamba4Rec extends TiedEmbeddingRecommender {
             residual = c.numLayers() > 1;
         }
 
-        Tensor forward(Tensor x, Mode mode) {
-            return tail(mamba.forward(x), x, mode);
+        /** [B, L, d] → [B, L, d], exact at each history's positions (before its length) only. */
+        Tensor forward(Tensor x, int[] lengths, Mode mode) {
+            return tail(mamba.forward(x, lengths), x, mode);
         }
 
         /** The layer's output at {@code positions} only, [B, d] (see {@link Mamba4Rec#encode}). */
@@ -65,10 +66,11 @@ public final class Mamba4Rec extends TiedEmbeddingRecommender {
         int[] last = Sequences.lastIndices(lengths, items.dim(1));
         Tensor x = norm.forward(dropout.forward(F.embedding(itemEmbedding, items, 0), mode));
         for (int i = 0; i < layers.size() - 1; i++) {
-            x = layers.get(i).forward(x, mode);
+            x = layers.get(i).forward(x, lengths, mode);
         }
-        // after the last layer's scan everything is position-wise and only the last positions are
-        // read: gathering them first skips out_proj, the norms and the FFN on every other position
+        // the model is causal and reads each history's last position only: every scan stops at the
+        // history's length, and after the last layer's scan (everything there is position-wise) the
+        // last positions are gathered first, so out_proj, the norms and the FFN run on B rows only
         return layers.getLast().forwardAt(x, last, mode);
     }
 }

@@ -80,7 +80,16 @@ public final class MambaBlock {
 
     /** x [B, L, d] → [B, L, d]. */
     public Tensor forward(Tensor x) {
-        Tensor[] yz = scan(x);
+        return forward(x, null);
+    }
+
+    /**
+     * x [B, L, d] → [B, L, d], the scan of row b stopped after {@code steps[b]} steps (null: all): the
+     * output is exact before that and meaningless after, for causal models that read only the steps
+     * before (each history's own items).
+     */
+    public Tensor forward(Tensor x, int[] steps) {
+        Tensor[] yz = scan(x, steps);
         return outProj.forward(F.mul(yz[0], F.silu(yz[1])));
     }
 
@@ -90,20 +99,25 @@ public final class MambaBlock {
      * (position-wise) run on B rows instead of B·L.
      */
     public Tensor forwardAt(Tensor x, int[] positions) {
-        Tensor[] yz = scan(x);
+        // the block is causal: the steps after a row's position are never read, so the scan stops there
+        int[] steps = new int[positions.length];
+        for (int b = 0; b < steps.length; b++) {
+            steps[b] = positions[b] + 1;
+        }
+        Tensor[] yz = scan(x, steps);
         Tensor y = Sequences.rowsAt(yz[0], positions);
         Tensor z = Sequences.rowsAt(yz[1], positions);
         return outProj.forward(F.mul(y, F.silu(z)));
     }
 
     /** The scan output y and the gate input z, both [B, L, d_inner]. */
-    private Tensor[] scan(Tensor x) {
+    private Tensor[] scan(Tensor x, int[] steps) {
         Tensor[] xz = Sequences.halves(inProj.forward(x));
         Tensor u = F.silu(F.causalConv1d(xz[0], F.reshape(convWeight, dInner, dConv), convBias));
         Tensor[] dbc = F.split(xProj.forward(u), -1, dtRank, dState, dState);
         Tensor delta = F.linear(F.contiguous(dbc[0]), dtWeight, null);
         Tensor a = F.scale(F.exp(aLog), -1f);
-        Tensor y = F.selectiveScan(u, delta, a, F.contiguous(dbc[1]), F.contiguous(dbc[2]), d, dtBias, true);
+        Tensor y = F.selectiveScan(u, delta, a, F.contiguous(dbc[1]), F.contiguous(dbc[2]), d, dtBias, true, steps);
         return new Tensor[] {y, xz[1]};
     }
 }

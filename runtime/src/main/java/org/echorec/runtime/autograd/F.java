@@ -237,4 +237,13 @@ public final class F {
                                        Tensor deltaBias, boolean deltaSoftplus) {
         return ScanGrad.selectiveScan(u, delta, a, b, c, d, deltaBias, deltaSoftplus);
     }
+
+    /**
+     * The scan with row b stopped after {@code lengths[b]} steps: y is 0 after them and they get no
+     * gradient. For causal models that read no padded position; the cost follows the real lengths.
+     */
+    public static Tensor selectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d,
+                                       Tensor deltaBias, boolean deltaSoftplus, int[] lengths) {
+        return ScanGrad.selectiveScan(u, delta, a, b, c, d, deltaBias, deltaSoftplus, lengths);
+    }
 }

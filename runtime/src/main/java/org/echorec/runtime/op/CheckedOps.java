@@ -360,24 +360,24 @@ public final class CheckedOps implements Ops {
 
     @Override
     public void selectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor deltaBias,
-                              boolean deltaSoftplus, Tensor y, Tensor states) {
+                              boolean deltaSoftplus, Tensor lengths, Tensor y, Tensor states) {
         String op = "selectiveScan";
-        dense(op, u, delta, a, b, c, d, deltaBias, y, states);
+        dense(op, u, delta, a, b, c, d, deltaBias, lengths, y, states);
         f32(op, u, delta, a, b, c, d, deltaBias, y, states);
-        checkScan(op, u, delta, a, b, c, d, deltaBias, states);
+        checkScan(op, u, delta, a, b, c, d, deltaBias, lengths, states);
         sameShape(op, u, y);
-        kernels.selectiveScan(u, delta, a, b, c, d, deltaBias, deltaSoftplus, y, states);
+        kernels.selectiveScan(u, delta, a, b, c, d, deltaBias, deltaSoftplus, lengths, y, states);
     }
 
     @Override
     public void selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d,
-                                      Tensor deltaBias, boolean deltaSoftplus, Tensor states, Tensor dy,
-                                      Tensor du, Tensor ddelta, Tensor da, Tensor db, Tensor dc, Tensor dd,
-                                      Tensor ddeltaBias) {
+                                      Tensor deltaBias, boolean deltaSoftplus, Tensor lengths, Tensor states,
+                                      Tensor dy, Tensor du, Tensor ddelta, Tensor da, Tensor db, Tensor dc,
+                                      Tensor dd, Tensor ddeltaBias) {
         String op = "selectiveScanBackward";
-        dense(op, u, delta, a, b, c, d, deltaBias, states, dy, du, ddelta, da, db, dc, dd, ddeltaBias);
+        dense(op, u, delta, a, b, c, d, deltaBias, lengths, states, dy, du, ddelta, da, db, dc, dd, ddeltaBias);
         f32(op, u, delta, a, b, c, d, deltaBias, states, dy, du, ddelta, da, db, dc, dd, ddeltaBias);
-        checkScan(op, u, delta, a, b, c, d, deltaBias, states);
+        checkScan(op, u, delta, a, b, c, d, deltaBias, lengths, states);
         sameShape(op, u, dy);
         sameShape(op, u, du);
         sameShape(op, u, ddelta);
@@ -393,12 +393,12 @@ public final class CheckedOps implements Ops {
         if (ddeltaBias != null) {
             sameShape(op, deltaBias, ddeltaBias);
         }
-        kernels.selectiveScanBackward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, states, dy,
+        kernels.selectiveScanBackward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, lengths, states, dy,
                 du, ddelta, da, db, dc, dd, ddeltaBias);
     }
 
     private void checkScan(String op, Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d,
-                           Tensor deltaBias, Tensor states) {
+                           Tensor deltaBias, Tensor lengths, Tensor states) {
         if (u.rank() != 3) {
             fail(op, "u must be [B, L, D]", u);
         }
@@ -417,6 +417,10 @@ public final class CheckedOps implements Ops {
         }
         if (deltaBias != null) {
             requireShape(op, deltaBias, channels);
+        }
+        if (lengths != null) {
+            i32(op, lengths);
+            requireShape(op, lengths, batch);
         }
         if (states.rank() != 4 || states.dim(0) != batch || states.dim(2) != channels || states.dim(3) != n
                 || states.dim(1) < 1) {

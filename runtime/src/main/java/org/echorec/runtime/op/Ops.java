@@ -209,18 +209,25 @@ public interface Ops {
      * (so {@code states[b, S−1]} is the final state), which is all the backward needs. A chunk that
      * starts at or after L (when S does not divide L evenly, or S &gt; L) is empty and holds the state
      * where it starts, so {@code states[b, S−1]} is the final state in every case.
+     *
+     * <p>{@code lengths} (int32 {@code [B]}, values in 0..L, or null for L everywhere) stops row b's
+     * scan after {@code lengths[b]} steps: y is 0 at the steps after, and those steps receive zero
+     * gradients in the backward. That is the same function as the full scan on the steps before, for
+     * causal models that never read a padded position's output; the work is proportional to the
+     * valid steps only.
      */
     void selectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor deltaBias,
-                       boolean deltaSoftplus, Tensor y, Tensor states);
+                       boolean deltaSoftplus, Tensor lengths, Tensor y, Tensor states);
 
     /**
      * Gradients of {@link #selectiveScan} by recomputation from the chunk states, chunk by chunk in
      * reverse. du, ddelta {@code [B, L, D]} (ddelta is the gradient of the raw delta input); da
      * {@code [D, N]}; db, dc {@code [B, L, N]}; dd, ddeltaBias {@code [D]}. dd and ddeltaBias may be
-     * null (and must be when d, deltaBias are); all outputs are overwritten.
+     * null (and must be when d, deltaBias are); all outputs are overwritten. {@code lengths} must be
+     * the forward's.
      */
     void selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor deltaBias,
-                               boolean deltaSoftplus, Tensor states, Tensor dy,
+                               boolean deltaSoftplus, Tensor lengths, Tensor states, Tensor dy,
                                Tensor du, Tensor ddelta, Tensor da, Tensor db, Tensor dc, Tensor dd,
                                Tensor ddeltaBias);
 

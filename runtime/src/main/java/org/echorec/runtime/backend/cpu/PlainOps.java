@@ -160,16 +160,16 @@ public class PlainOps implements Ops {
 
     @Override
     public void selectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor deltaBias,
-                              boolean deltaSoftplus, Tensor y, Tensor states) {
-        SelectiveScanPlain.forward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, y, states);
+                              boolean deltaSoftplus, Tensor lengths, Tensor y, Tensor states) {
+        SelectiveScanPlain.forward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, lengths, y, states);
     }
 
     @Override
     public void selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d,
-                                      Tensor deltaBias, boolean deltaSoftplus, Tensor states, Tensor dy,
+                                      Tensor deltaBias, boolean deltaSoftplus, Tensor lengths, Tensor states, Tensor dy,
                                       Tensor du, Tensor ddelta, Tensor da, Tensor db, Tensor dc, Tensor dd,
                                       Tensor ddeltaBias) {
-        SelectiveScanPlain.backward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, states, dy,
+        SelectiveScanPlain.backward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, lengths, states, dy,
                 du, ddelta, da, db, dc, dd, ddeltaBias);
     }
 

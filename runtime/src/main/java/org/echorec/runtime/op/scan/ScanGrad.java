@@ -33,15 +33,25 @@ public final class ScanGrad {
      */
     public static Tensor selectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d,
                                        Tensor deltaBias, boolean deltaSoftplus) {
+        return selectiveScan(u, delta, a, b, c, d, deltaBias, deltaSoftplus, null);
+    }
+
+    /**
+     * The scan of each row stopped after {@code lengths[b]} steps (null: all of them), as
+     * {@link Ops#selectiveScan}'s {@code lengths}: y is 0 after, and the work scales with the valid steps.
+     */
+    public static Tensor selectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d,
+                                       Tensor deltaBias, boolean deltaSoftplus, int[] lengths) {
         Tensor[] in = {contiguous(u), contiguous(delta), contiguous(a), contiguous(b), contiguous(c), contiguous(d),
                 contiguous(deltaBias)};
         Tensor x = in[0];
         Ops ops = x.backend().ops();
         boolean recording = Tape.isRecording() && anyRequiresGrad(in);
         int chunks = recording ? chunks(x.dim(1)) : 1;
+        Tensor rowLengths = lengths == null ? null : Tensor.ofInts(x.backend(), lengths, lengths.length);
         Tensor y = Tensor.emptyLike(x);
         Tensor states = Tensor.empty(x.backend(), x.dtype(), x.dim(0), chunks, x.dim(2), in[2].dim(1));
-        ops.selectiveScan(in[0], in[1], in[2], in[3], in[4], in[5], in[6], deltaSoftplus, y, states);
+        ops.selectiveScan(in[0], in[1], in[2], in[3], in[4], in[5], in[6], deltaSoftplus, rowLengths, y, states);
         if (!recording) {
             states.storage().release();
             return y;
@@ -56,8 +66,8 @@ public final class ScanGrad {
                         out[k] = Tensor.emptyLike(in[k]);
                     }
                 }
-                ops.selectiveScanBackward(in[0], in[1], in[2], in[3], in[4], in[5], in[6], deltaSoftplus, states, dy,
-                        out[0], out[1], out[2], out[3], out[4], out[5], out[6]);
+                ops.selectiveScanBackward(in[0], in[1], in[2], in[3], in[4], in[5], in[6], deltaSoftplus, rowLengths,
+                        states, dy, out[0], out[1], out[2], out[3], out[4], out[5], out[6]);
                 for (int k = 0; k < 5; k++) {
                     if (grads[k] == null) {
                         out[k].storage().release();

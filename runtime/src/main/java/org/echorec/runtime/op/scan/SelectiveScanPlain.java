@@ -59,23 +59,27 @@ public final class SelectiveScanPlain {
     private SelectiveScanPlain() {}
 
     public static void forward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor deltaBias,
-                               boolean deltaSoftplus, Tensor y, Tensor states) {
-        ScanArgs p = ScanArgs.forward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, y, states);
+                               boolean deltaSoftplus, Tensor lengths, Tensor y, Tensor states) {
+        ScanArgs p = ScanArgs.forward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, lengths, y, states);
         int pairs = Math.multiplyExact(p.batch, p.channels);
         int minPairs = Math.max(1, GRAIN / Math.max(1, p.length * p.n));
         Parallel.forRange(pairs, minPairs, (from, to) -> {
             float[] h = ScanScratch.get().h(p.n);
             for (int i = from; i < to; i++) {
-                forwardChannel(p, i / p.channels, i % p.channels, h);
+                int bi = i / p.channels;
+                if (i % p.channels == 0) {
+                    p.zeroAfterEnd(p.y, bi); // no channel writes there
+                }
+                forwardChannel(p, bi, i % p.channels, h);
             }
         });
     }
 
     public static void backward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor deltaBias,
-                                boolean deltaSoftplus, Tensor states, Tensor dy, Tensor du, Tensor ddelta,
-                                Tensor da, Tensor db, Tensor dc, Tensor dd, Tensor ddeltaBias) {
-        ScanArgs p = ScanArgs.backward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, states, dy, du, ddelta,
-                db, dc);
+                                boolean deltaSoftplus, Tensor lengths, Tensor states, Tensor dy, Tensor du,
+                                Tensor ddelta, Tensor da, Tensor db, Tensor dc, Tensor dd, Tensor ddeltaBias) {
+        ScanArgs p = ScanArgs.backward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, lengths, states, dy, du,
+                ddelta, db, dc);
         int parts = Math.min(Parallel.threads(), p.batch);
         int stride = p.n + 2;
         // per part and channel: dA[0..N), dD, dBias
@@ -105,12 +109,17 @@ public final class SelectiveScanPlain {
         }
     }
 
-    /** Zeroes row bi of dB and dC, which the channels then accumulate into. */
+    /**
+     * Zeroes row bi of dB and dC, which the channels then accumulate into, and the steps of du and
+     * ddelta after the row's end, which no channel writes.
+     */
     static void zeroRows(ScanArgs p, int bi) {
         long bytes = 4L * p.length * p.n;
         long at = 4L * p.row(bi, 0) * p.n;
         p.db.asSlice(at, bytes).fill((byte) 0);
         p.dc.asSlice(at, bytes).fill((byte) 0);
+        p.zeroAfterEnd(p.du, bi);
+        p.zeroAfterEnd(p.ddelta, bi);
     }
 
     /** Writes da, dd, ddeltaBias from per-channel sums laid out {@code [D][N + 2]}. */
@@ -142,7 +151,7 @@ public final class SelectiveScanPlain {
         float bias = p.bias == null ? 0f : p.bias.getAtIndex(JAVA_FLOAT, ch);
         long arow = (long) ch * n;
         for (int k = 0; k < p.chunks; k++) {
-            for (int t = p.chunkStart(k), end = p.chunkEnd(k); t < end; t++) {
+            for (int t = p.chunkStart(k), end = p.chunkEnd(k, bi); t < end; t++) {
                 long x = p.row(bi, t) * p.channels + ch;
                 long bc = p.row(bi, t) * n;
                 float dt = step(p.softplus, p.delta.getAtIndex(JAVA_FLOAT, x) + bias);
@@ -174,8 +183,8 @@ public final class SelectiveScanPlain {
         float bias = p.bias == null ? 0f : p.bias.getAtIndex(JAVA_FLOAT, ch);
         for (int k = p.chunks - 1; k >= 0; k--) {
             int t0 = p.chunkStart(k);
-            int t1 = p.chunkEnd(k);
-            if (t0 == t1) {
+            int t1 = p.chunkEnd(k, bi);
+            if (t0 >= t1) {
                 continue;
             }
             if (k == 0) {

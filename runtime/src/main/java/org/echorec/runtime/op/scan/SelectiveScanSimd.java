@@ -73,8 +73,8 @@ public final class SelectiveScanSimd {
     private SelectiveScanSimd() {}
 
     public static void forward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor deltaBias,
-                               boolean deltaSoftplus, Tensor y, Tensor states) {
-        ScanArgs p = ScanArgs.forward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, y, states);
+                               boolean deltaSoftplus, Tensor lengths, Tensor y, Tensor states) {
+        ScanArgs p = ScanArgs.forward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, lengths, y, states);
         float[] at2 = scaledTransposeA(p);
         int blocks = p.channels / LANES;
         int perRow = blocks + (p.channels % LANES == 0 ? 0 : 1); // the tail channels are one unit
@@ -85,6 +85,9 @@ public final class SelectiveScanSimd {
             for (int i = from; i < to; i++) {
                 int bi = i / perRow;
                 int block = i % perRow;
+                if (block == 0) {
+                    p.zeroAfterEnd(p.y, bi); // no unit writes there
+                }
                 if (block < blocks) {
                     forwardBlock(p, at2, bi, block * LANES, s);
                 } else {
@@ -97,10 +100,10 @@ public final class SelectiveScanSimd {
     }
 
     public static void backward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor deltaBias,
-                                boolean deltaSoftplus, Tensor states, Tensor dy, Tensor du, Tensor ddelta,
-                                Tensor da, Tensor db, Tensor dc, Tensor dd, Tensor ddeltaBias) {
-        ScanArgs p = ScanArgs.backward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, states, dy, du, ddelta,
-                db, dc);
+                                boolean deltaSoftplus, Tensor lengths, Tensor states, Tensor dy, Tensor du,
+                                Tensor ddelta, Tensor da, Tensor db, Tensor dc, Tensor dd, Tensor ddeltaBias) {
+        ScanArgs p = ScanArgs.backward(u, delta, a, b, c, d, deltaBias, deltaSoftplus, lengths, states, dy, du,
+                ddelta, db, dc);
         float[] at2 = scaledTransposeA(p);
         int parts = Math.min(Parallel.threads(), p.batch);
         // per part: dA transposed [N][D], then dD [D], then dBias [D]
@@ -168,7 +171,7 @@ public final class SelectiveScanSimd {
         FloatVector bias = p.bias == null ? zero() : load(p.bias, d0);
         for (int k = 0; k < p.chunks; k++) {
             int t0 = p.chunkStart(k);
-            int t1 = p.chunkEnd(k);
+            int t1 = Math.max(t0, p.chunkEnd(k, bi));
             copyRows(p, bi, t0, t1, rowB, rowC);
             for (int t = t0; t < t1; t++) {
                 long x = p.row(bi, t) * ds + d0;
@@ -253,8 +256,8 @@ public final class SelectiveScanSimd {
         Arrays.fill(g, 0, nl, 0f);
         for (int k = p.chunks - 1; k >= 0; k--) {
             int t0 = p.chunkStart(k);
-            int t1 = p.chunkEnd(k);
-            if (t0 == t1) {
+            int t1 = p.chunkEnd(k, bi);
+            if (t0 >= t1) {
                 continue;
             }
             if (k == 0) {

@@ -123,7 +123,7 @@ class SelectiveScanTest {
             Tensor y = Tensor.empty(backend, 1, 2, channels);
             backend.ops().selectiveScan(tensor(backend, u, 1, 2, channels), tensor(backend, delta, 1, 2, channels),
                     tensor(backend, a, channels, 1), tensor(backend, new double[] {1, 0}, 1, 2, 1),
-                    tensor(backend, new double[] {0, 1}, 1, 2, 1), null, null, false, y,
+                    tensor(backend, new double[] {0, 1}, 1, 2, 1), null, null, false, null, y,
                     Tensor.empty(backend, 1, 1, channels, 1));
             float[] got = y.toFloatArray();
             for (int ch = 0; ch < channels; ch++) {
@@ -175,8 +175,55 @@ class SelectiveScanTest {
         Near.assertClose(what, expected, actual.toFloatArray(), 0, tol);
     }
 
-    /** Runs forward and backward on the backend: y, states, then du, ddelta, da, db, dc, dd, ddeltaBias. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.echorec.runtime.testing.Backends#cpuKernels")
+    void rowLengthsStopTheScanAndMatchTheFullScanBefore(Backend backend) {
+        // rows of every length kind: full, empty, one step, and ends inside and at chunk boundaries
+        int[] lengths = {13, 0, 1, 7, 12, 4};
+        int len = 13;
+        int channels = Backends.lanes() + 3;
+        for (int chunks : new int[] {1, 2, 4}) {
+            for (int bits = 0; bits < 8; bits += 7) {
+                Options o = Options.of(bits);
+                SelectiveScanRef.Problem p = problem(lengths.length, len, channels, 8, o, 300 + chunks + bits);
+                double[] dy = new Rand(301 + chunks).normal(p.u().length, 1);
+                // the full scan with no gradient after each row's end is what the stopped scan must give
+                double[] dyBefore = dy.clone();
+                for (int b = 0; b < lengths.length; b++) {
+                    java.util.Arrays.fill(dyBefore, (b * len + lengths[b]) * channels, (b + 1) * len * channels, 0);
+                }
+                String what = "S=" + chunks + " " + o;
+                try (Scope s = Scope.open()) {
+                    Tensor[] full = run(backend, p, chunks, dyBefore, null);
+                    Tensor[] stopped = run(backend, p, chunks, dy, lengths);
+                    float[] y = full[0].toFloatArray();
+                    for (int b = 0; b < lengths.length; b++) {
+                        java.util.Arrays.fill(y, (b * len + lengths[b]) * channels, (b + 1) * len * channels, 0f);
+                    }
+                    assertArrayEquals(y, stopped[0].toFloatArray(), 0f, "y " + what);
+                    String[] names = {"du", "ddelta", "da", "db", "dc", "dd", "ddeltaBias"};
+                    for (int k = 2; k < full.length; k++) {
+                        if (full[k] != null) {
+                            float[] want = full[k].toFloatArray();
+                            // the same sums, the stopped scan without the exact zeros the full one adds
+                            Near.assertClose(names[k - 2] + " " + what, Rand.toDouble(want),
+                                    stopped[k].toFloatArray(), 0, 1e-6 * Near.maxAbs(Rand.toDouble(want)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static Tensor[] run(Backend backend, SelectiveScanRef.Problem p, int chunks, double[] dy) {
+        return run(backend, p, chunks, dy, null);
+    }
+
+    /**
+     * Runs forward and backward on the backend, rows stopped at {@code lengths} (null: all steps): y,
+     * states, then du, ddelta, da, db, dc, dd, ddeltaBias.
+     */
+    private static Tensor[] run(Backend backend, SelectiveScanRef.Problem p, int chunks, double[] dy, int[] lengths) {
         int bs = p.batch(), len = p.length(), ds = p.channels(), n = p.n();
         Tensor u = tensor(backend, p.u(), bs, len, ds);
         Tensor delta = tensor(backend, p.delta(), bs, len, ds);
@@ -187,7 +234,8 @@ class SelectiveScanTest {
         Tensor bias = p.bias() == null ? null : tensor(backend, p.bias(), ds);
         Tensor y = Tensor.full(backend, Float.NaN, bs, len, ds);
         Tensor states = Tensor.full(backend, Float.NaN, bs, chunks, ds, n);
-        backend.ops().selectiveScan(u, delta, a, b, c, d, bias, p.softplus(), y, states);
+        Tensor rows = lengths == null ? null : Tensor.ofInts(backend, lengths, bs);
+        backend.ops().selectiveScan(u, delta, a, b, c, d, bias, p.softplus(), rows, y, states);
         // outputs start as NaN: a gradient that is not overwritten everywhere shows up
         Tensor du = Tensor.full(backend, Float.NaN, bs, len, ds);
         Tensor ddelta = Tensor.full(backend, Float.NaN, bs, len, ds);
@@ -196,7 +244,7 @@ class SelectiveScanTest {
         Tensor dc = Tensor.full(backend, Float.NaN, bs, len, n);
         Tensor dd = d == null ? null : Tensor.full(backend, Float.NaN, ds);
         Tensor dbias = bias == null ? null : Tensor.full(backend, Float.NaN, ds);
-        backend.ops().selectiveScanBackward(u, delta, a, b, c, d, bias, p.softplus(), states,
+        backend.ops().selectiveScanBackward(u, delta, a, b, c, d, bias, p.softplus(), rows, states,
                 tensor(backend, dy, bs, len, ds), du, ddelta, da, db, dc, dd, dbias);
         return new Tensor[] {y, states, du, ddelta, da, db, dc, dd, dbias};
     }
