@@ -13,11 +13,15 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+        if (args.length == 0 || isHelp(args[0])) {
             usage(out);
             return args.length == 0 ? 2 : 0;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (Arrays.stream(rest).anyMatch(Main::isHelp)) {
+            usage(out);
+            return 0;
+        }
         try {
             applyThreads(rest);
             return switch (args[0]) {
@@ -67,6 +71,10 @@ public final class Main {
                 System.setProperty("echorec.threads", value.trim());
             }
         }
+    }
+
+    private static boolean isHelp(String arg) {
+        return arg.equals("-h") || arg.equals("--help");
     }
 
     private static void usage(PrintStream out) {

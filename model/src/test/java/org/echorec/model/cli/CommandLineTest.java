@@ -123,6 +123,16 @@ class CommandLineTest {
         assertEquals(2, unknownModel.code());
     }
 
+    @Test
+    void helpAfterASubcommandPrintsTheUsage() {
+        for (String[] args : new String[][] {{"train", "--help"}, {"recommend", "-h"}, {"--help"}}) {
+            Run r = run(args);
+            assertEquals(0, r.code(), String.join(" ", args));
+            assertTrue(r.out().startsWith("usage: bin/echorec"), r.out());
+            assertTrue(r.err().isEmpty(), r.err());
+        }
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
