@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.SplittableRandom;
 import org.echorec.runtime.autograd.Tape;
 import org.echorec.runtime.backend.Backend;
 import org.echorec.runtime.tensor.Scope;
 import org.echorec.runtime.tensor.Tensor;
 import org.echorec.runtime.testing.Backends;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Tag("kernel")
 class RandomTest {
@@ -57,20 +61,70 @@ class RandomTest {
         }
     }
 
-    @Test
-    void plainAndSimdBackendsDrawTheSameMask() {
-        float[][] masks = new float[2][];
-        int i = 0;
-        for (var named : Backends.cpuKernels()) {
-            try (Scope s = Scope.open()) {
-                Tensor x = Tensor.full(named.getPayload(), 1f, 1001);
-                Tensor y = Tensor.emptyLike(x);
-                named.getPayload().ops().dropout(x, 0.5f, 99, 7, y);
-                masks[i++ % 2] = y.toFloatArray();
+    /**
+     * The SIMD kernel against the plain one, bit for bit, out of place and in place: lengths that end in
+     * every tail; offsets that start inside a block, cross 2³² elements, make the block counter's low
+     * word carry into its high word inside a vector, and sit far above that.
+     */
+    @ParameterizedTest(name = "offset {0}")
+    @ValueSource(longs = {0, 1, 2, 3, 5, 4 * 1_000_003L + 3, (1L << 32) - 2, (1L << 34) - 6, (1L << 40) + 1})
+    void simdDropoutIsThePlainDropoutBitForBit(long offset) {
+        List<Named<Backend>> kernels = Backends.cpuKernels();
+        Backend plain = kernels.get(0).getPayload();
+        Backend simd = kernels.get(kernels.size() - 1).getPayload();
+        int l = Backends.lanes();
+        int[] lengths = {1, 3, 4, 5, l - 1, l, l + 1, 2 * l + 3, 100_003};
+        long[] seeds = {0, 42, 0x9E37_79B9_7F4A_7C15L, -1};
+        SplittableRandom r = new SplittableRandom(offset);
+        for (int n : lengths) {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = (float) (8 * r.nextDouble() - 4);
+            }
+            for (float p : new float[] {0.2f, 0.5f, 0.9f}) {
+                for (long seed : seeds) {
+                    String at = "n " + n + ", p " + p + ", seed " + seed + ", offset " + offset;
+                    try (Scope s = Scope.open()) {
+                        int[] want = bits(dropout(plain, v, p, seed, offset, false));
+                        assertArrayEquals(want, bits(dropout(simd, v, p, seed, offset, false)), at);
+                        assertArrayEquals(want, bits(dropout(simd, v, p, seed, offset, true)), at + ", in place");
+                    }
+                }
             }
         }
-        if (masks[1] != null) {
-            assertArrayEquals(masks[0], masks[1]);
+    }
+
+    private static float[] dropout(Backend backend, float[] v, float p, long seed, long offset, boolean inPlace) {
+        Tensor x = Tensor.of(backend, v, v.length);
+        Tensor y = inPlace ? x : Tensor.emptyLike(x);
+        backend.ops().dropout(x, p, seed, offset, y);
+        return y.toFloatArray();
+    }
+
+    private static int[] bits(float[] v) {
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return b;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.echorec.runtime.testing.Backends#cpuKernels")
+    void dropoutKeepsAboutOneMinusPOnALargeTensor(Backend backend) {
+        int n = (1 << 22) + 3;
+        long offset = (1L << 34) - 5; // the counter's high word changes inside the tensor
+        try (Scope s = Scope.open()) {
+            Tensor x = Tensor.full(backend, 1f, n);
+            Tensor y = Tensor.emptyLike(x);
+            for (float p : new float[] {0.2f, 0.5f, 0.9f}) {
+                backend.ops().dropout(x, p, 2024, offset, y);
+                int kept = 0;
+                for (float v : y.toFloatArray()) {
+                    kept += v != 0f ? 1 : 0;
+                }
+                assertEquals(1 - p, kept / (double) n, 5 * Math.sqrt(p * (1 - p) / n), "keep rate at p " + p);
+            }
         }
     }
 

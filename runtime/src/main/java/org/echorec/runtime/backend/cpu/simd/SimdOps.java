@@ -10,6 +10,7 @@ import org.echorec.runtime.op.fft.FftSimd;
 import org.echorec.runtime.op.matmul.GemmSimd;
 import org.echorec.runtime.op.norm.NormSimd;
 import org.echorec.runtime.op.optim.AdamSimd;
+import org.echorec.runtime.op.random.RandomSimd;
 import org.echorec.runtime.op.reduce.ReduceSimd;
 import org.echorec.runtime.op.scan.SelectiveScanSimd;
 import org.echorec.runtime.op.softmax.SoftmaxSimd;
@@ -18,7 +19,7 @@ import org.echorec.runtime.tensor.Tensor;
 
 /**
  * The CPU kernels with the Vector API: every primitive whose cost is arithmetic gets a SIMD kernel;
- * the rest (copies, gathers, top-k, random) stay with {@link PlainOps}. Loaded only through
+ * the rest (copies, gathers, top-k, random fills) stay with {@link PlainOps}. Loaded only through
  * {@code CpuKernels} after it checked that {@code jdk.incubator.vector} is in the module graph.
  */
 public final class SimdOps extends PlainOps {
@@ -162,6 +163,11 @@ public final class SimdOps extends PlainOps {
     @Override
     public void complexMulBackward(Tensor a, Tensor w, Tensor dout, Tensor da, Tensor dw) {
         FftSimd.complexMulBackward(a, w, dout, da, dw);
+    }
+
+    @Override
+    public void dropout(Tensor x, float p, long seed, long offset, Tensor y) {
+        RandomSimd.dropout(x, p, seed, offset, y);
     }
 
     @Override
