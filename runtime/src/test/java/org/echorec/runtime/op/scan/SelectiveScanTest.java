@@ -1,6 +1,7 @@
 package org.echorec.runtime.op.scan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +132,36 @@ class SelectiveScanTest {
                 double tol = (4 + Math.abs(a[ch])) * EPS * want;
                 Near.assertClose("exp(" + a[ch] + ")", new double[] {0, want},
                         new float[] {got[ch], got[channels + ch]}, 0, tol);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.echorec.runtime.testing.Backends#cpuKernels")
+    void decayBelowTheFloatRangeIsAtMostTheSmallestNormal(Backend backend) {
+        // as decayIsExpToFloatAccuracy, with exp(A) below the normal floats: the SIMD kernel clamps the
+        // argument and gives 2⁻¹²⁶, the plain one rounds to a denormal or 0; a wrong clamp gives garbage
+        double[] below = {-88, -100, -200, -1e4, -1e30};
+        int channels = Backends.awkwardSizes()[4]; // two channel blocks and a tail
+        double[] a = new double[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            a[ch] = below[ch % below.length];
+        }
+        double[] u = new double[2 * channels];
+        java.util.Arrays.fill(u, 0, channels, 1);
+        double[] delta = new double[2 * channels];
+        java.util.Arrays.fill(delta, 1);
+        try (Scope s = Scope.open()) {
+            Tensor y = Tensor.empty(backend, 1, 2, channels);
+            backend.ops().selectiveScan(tensor(backend, u, 1, 2, channels), tensor(backend, delta, 1, 2, channels),
+                    tensor(backend, a, channels, 1), tensor(backend, new double[] {1, 0}, 1, 2, 1),
+                    tensor(backend, new double[] {0, 1}, 1, 2, 1), null, null, false, null, y,
+                    Tensor.empty(backend, 1, 1, channels, 1));
+            float[] got = y.toFloatArray();
+            for (int ch = 0; ch < channels; ch++) {
+                float decay = got[channels + ch];
+                assertTrue(decay >= 0 && decay <= Float.MIN_NORMAL,
+                        "exp(" + a[ch] + ") gave " + decay + " at channel " + ch);
             }
         }
     }
