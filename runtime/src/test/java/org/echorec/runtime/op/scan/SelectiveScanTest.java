@@ -129,7 +129,8 @@ class SelectiveScanTest {
             float[] got = y.toFloatArray();
             for (int ch = 0; ch < channels; ch++) {
                 double want = Math.exp(a[ch]);
-                double tol = (4 + Math.abs(a[ch])) * EPS * want;
+                // below 2⁻⁶⁴ the SIMD kernel's decay is 0, the state wiped (SelectiveScanSimd, "Note: denormals")
+                double tol = want < 0x1p-64 ? want : (4 + Math.abs(a[ch])) * EPS * want;
                 Near.assertClose("exp(" + a[ch] + ")", new double[] {0, want},
                         new float[] {got[ch], got[channels + ch]}, 0, tol);
             }
@@ -140,7 +141,8 @@ class SelectiveScanTest {
     @MethodSource("org.echorec.runtime.testing.Backends#cpuKernels")
     void decayBelowTheFloatRangeIsAtMostTheSmallestNormal(Backend backend) {
         // as decayIsExpToFloatAccuracy, with exp(A) below the normal floats: the SIMD kernel clamps the
-        // argument and gives 2⁻¹²⁶, the plain one rounds to a denormal or 0; a wrong clamp gives garbage
+        // argument and gives 0 (decays below 2⁻⁶⁴ wipe the state), the plain one rounds to a denormal or
+        // 0; a wrong clamp gives garbage
         double[] below = {-88, -100, -200, -1e4, -1e30};
         int channels = Backends.awkwardSizes()[4]; // two channel blocks and a tail
         double[] a = new double[channels];
@@ -231,7 +233,10 @@ class SelectiveScanTest {
                     for (int b = 0; b < lengths.length; b++) {
                         java.util.Arrays.fill(y, (b * len + lengths[b]) * channels, (b + 1) * len * channels, 0f);
                     }
-                    assertArrayEquals(y, stopped[0].toFloatArray(), 0f, "y " + what);
+                    // not bit for bit: the softplus uses the JDK's vector exp and log1p, which differ by an
+                    // ulp between compiler tiers, and the forward may be recompiled between the two runs
+                    Near.assertClose("y " + what, Rand.toDouble(y), stopped[0].toFloatArray(), 0,
+                            1e-6 * Near.maxAbs(Rand.toDouble(y)));
                     String[] names = {"du", "ddelta", "da", "db", "dc", "dd", "ddeltaBias"};
                     for (int k = 2; k < full.length; k++) {
                         if (full[k] != null) {
