@@ -38,8 +38,16 @@ import org.echorec.runtime.tensor.Tensor;
  * three interleaved runs (B = 256, L = 50, one thread, best of 7, ns per vector-state step): the
  * forward took 11.5 / 11.9 / 11.8 against 13.5 / 14.9 / 13.7 with the stub; the backward did not
  * gain (30–31 against 29–30, within noise). The backward's recomputation uses it anyway, so that it
- * reproduces the forward's states bit for bit. The softplus, once per step, keeps the JDK's exp and
- * log1p.
+ * reproduces the forward's states bit for bit.
+ *
+ * <h2>Note: softplus</h2>
+ * Δ = softplus(z), once per step and channel, is built from {@link #pow2} and a log made of plain
+ * arithmetic ({@link #log1p}), not from the JDK's vector exp and log1p: C2 runs those through a
+ * native vector math library while the interpreter and C1 compute lane by lane with Math, and the
+ * two differ by an ulp in a few lanes, so the same call gave different bits before and after the
+ * kernel was compiled (two scan tests failed now and then on it, and a training run's first steps
+ * depended on JIT timing). Add, multiply, divide and fma round the same in every tier. The cost: exp
+ * of z inherits up to 2|z| ulps from rounding z·log2 e and log2 e (as the decays do), 2.4e-6 relative at |z| = 20.
  * <p>
  * The clamp is a compare and a blend per bound, not max/min: those follow Math.max/min (NaN, −0)
  * and take six instructions each on AVX-512, while for constant bounds a compare and a blend give
@@ -84,6 +92,7 @@ public final class SelectiveScanSimd {
     private static final int GRAIN = 1 << 16;
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2 = 0.693147180559945309f;
+    private static final float SQRT2 = 1.41421356237309505f;
     private static final float SOFTPLUS_THRESHOLD = 20f;
 
     // 2^f on [-1/2, 1/2], relative error 2e-9 before float rounding (fitted for this kernel)
@@ -319,9 +328,9 @@ public final class SelectiveScanSimd {
             FloatVector z = load(delta, x).add(bias);
             FloatVector dt = z;
             if (p.softplus) {
-                FloatVector ez = z.lanewise(VectorOperators.EXP);
+                FloatVector ez = pow2(z.mul(LOG2E));
                 var linear = z.compare(VectorOperators.GT, SOFTPLUS_THRESHOLD);
-                dt = ez.lanewise(VectorOperators.LOG1P).blend(z, linear);
+                dt = log1p(ez).blend(z, linear);
                 ez.div(ez.add(1f)).blend(ONE, linear).intoArray(steps, (2 * j + 1) * LANES);
             }
             dt.intoArray(steps, 2 * j * LANES);
@@ -415,10 +424,43 @@ public final class SelectiveScanSimd {
         m.setAtIndex(JAVA_FLOAT, i, m.getAtIndex(JAVA_FLOAT, i) + v);
     }
 
-    /** softplus with PyTorch's threshold: z itself above 20, as {@link SelectiveScanPlain#step}. */
+    /**
+     * softplus with PyTorch's threshold: z itself above 20, as {@link SelectiveScanPlain#step}. Built
+     * from {@link #pow2} and {@link #log1p}, not the JDK's vector exp and log1p (see "Note: softplus").
+     */
     private static FloatVector softplus(FloatVector z) {
-        FloatVector soft = z.lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
+        FloatVector soft = log1p(pow2(z.mul(LOG2E)));
         return soft.blend(z, z.compare(VectorOperators.GT, SOFTPLUS_THRESHOLD));
+    }
+
+    /**
+     * log(1 + x) for x ≥ 0 (finite): log(u)·x/(u − 1) with u = 1 + x rounded, which cancels the rounding
+     * of u (u − 1 is exact), and x itself where u rounds to 1.
+     */
+    private static FloatVector log1p(FloatVector x) {
+        FloatVector u = x.add(1f);
+        FloatVector uMinus1 = u.sub(1f);
+        return ln(u).mul(x.div(uMinus1)).blend(x, uMinus1.compare(VectorOperators.EQ, 0f));
+    }
+
+    /**
+     * log(u) for u ≥ 1 (finite): u = 2^k·m with m in [√½, √2), log m = 2·atanh(s) with s = (m − 1)/(m + 1),
+     * |s| ≤ 0.172, whose series to s⁹ is within float rounding.
+     */
+    private static FloatVector ln(FloatVector u) {
+        var bits = u.reinterpretAsInts();
+        FloatVector k = (FloatVector) bits.lanewise(VectorOperators.ASHR, 23).sub(127).convert(VectorOperators.I2F, 0);
+        FloatVector m = bits.and(0x007f_ffff).or(ONE_BITS).reinterpretAsFloats();
+        var high = m.compare(VectorOperators.GT, SQRT2);
+        m = m.blend(m.mul(0.5f), high);
+        k = k.blend(k.add(1f), high);
+        FloatVector s = m.sub(1f).div(m.add(1f));
+        FloatVector s2 = s.mul(s);
+        FloatVector series = s2.fma(1f / 9, 1f / 7)
+                .fma(s2, FloatVector.broadcast(S, 1f / 5))
+                .fma(s2, FloatVector.broadcast(S, 1f / 3))
+                .fma(s2, FloatVector.broadcast(S, 1f));
+        return k.fma(FloatVector.broadcast(S, LN2), s.add(s).mul(series));
     }
 
     /** 2^x lane by lane (see "Note: exp": why the clamp is not max/min, why the coefficients are floats). */

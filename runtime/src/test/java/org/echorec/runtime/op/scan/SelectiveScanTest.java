@@ -106,8 +106,8 @@ class SelectiveScanTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.echorec.runtime.testing.Backends#cpuKernels")
     void decayIsExpToFloatAccuracy(Backend backend) {
-        // two steps, Δ = 1, u = (1, 0), b_0 = 1, c = (0, 1): y_1 = exp(A[d]) exactly, for A across the
-        // float exponent range. Allowed: 4 ulps plus |A| ulps, the rounding of the argument itself
+        // y_1 of twoStepScan is exp(A[d]) exactly, for A across the float exponent range. Allowed: 4 ulps
+        // plus |A| ulps, the rounding of the argument itself
         // (the SIMD kernel rounds A·log2 e, the plain one nothing; exp amplifies either by |A|).
         // half the channels sweep [-4, 4] densely (where the polynomial's error shows), half [-87, 87]
         int channels = Backends.awkwardSizes()[5];
@@ -116,6 +116,50 @@ class SelectiveScanTest {
         for (int ch = 0; ch < channels; ch++) {
             a[ch] = ch < half ? (float) (-4 + 8.0 * ch / (half - 1)) : (float) (-87 + 174.0 * (ch - half) / (channels - half - 1));
         }
+        float[] got = twoStepScan(backend, a);
+        for (int ch = 0; ch < channels; ch++) {
+            double want = Math.exp(a[ch]);
+            // below 2⁻⁶⁴ the SIMD kernel's decay is 0, the state wiped (SelectiveScanSimd, "Note: denormals")
+            double tol = want < 0x1p-64 ? want : (4 + Math.abs(a[ch])) * EPS * want;
+            Near.assertClose("exp(" + a[ch] + ")", new double[] {0, want},
+                    new float[] {got[ch], got[channels + ch]}, 0, tol);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.echorec.runtime.testing.Backends#cpuKernels")
+    void softplusOfDeltaIsAccurateAcrossItsRange(Backend backend) {
+        // one step with u = b = c = 1 and no skip: y = Δ = softplus(delta) (z itself above 20). Allowed:
+        // 4 ulps plus 2|z| ulps: the SIMD kernel's exp rounds z·log2 e and log2 e itself, |z| and |z|/2
+        // ulps at most (see its "Note: softplus")
+        int channels = Backends.awkwardSizes()[5];
+        double[] z = new double[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            z[ch] = (float) (-40 + 70.0 * ch / (channels - 1));
+        }
+        double[] ones = new double[channels];
+        java.util.Arrays.fill(ones, 1);
+        try (Scope s = Scope.open()) {
+            Tensor y = Tensor.empty(backend, 1, 1, channels);
+            backend.ops().selectiveScan(tensor(backend, ones, 1, 1, channels), tensor(backend, z, 1, 1, channels),
+                    tensor(backend, new double[channels], channels, 1), tensor(backend, new double[] {1}, 1, 1, 1),
+                    tensor(backend, new double[] {1}, 1, 1, 1), null, null, true, null, y,
+                    Tensor.empty(backend, 1, 1, channels, 1));
+            float[] got = y.toFloatArray();
+            for (int ch = 0; ch < channels; ch++) {
+                double want = z[ch] > 20 ? z[ch] : Math.log1p(Math.exp(z[ch]));
+                Near.assertClose("softplus(" + z[ch] + ")", new double[] {want}, new float[] {got[ch]}, 0,
+                        (4 + 2 * Math.abs(z[ch])) * EPS * want);
+            }
+        }
+    }
+
+    /**
+     * y [1, 2, D] of two steps with Δ = 1, u = (1, 0), b_0 = 1, c = (0, 1) and A [D, 1]: y_0 = 0 and
+     * y_1 = exp(A[d]) exactly.
+     */
+    private static float[] twoStepScan(Backend backend, double[] a) {
+        int channels = a.length;
         double[] u = new double[2 * channels];
         java.util.Arrays.fill(u, 0, channels, 1);
         double[] delta = new double[2 * channels];
@@ -126,14 +170,7 @@ class SelectiveScanTest {
                     tensor(backend, a, channels, 1), tensor(backend, new double[] {1, 0}, 1, 2, 1),
                     tensor(backend, new double[] {0, 1}, 1, 2, 1), null, null, false, null, y,
                     Tensor.empty(backend, 1, 1, channels, 1));
-            float[] got = y.toFloatArray();
-            for (int ch = 0; ch < channels; ch++) {
-                double want = Math.exp(a[ch]);
-                // below 2⁻⁶⁴ the SIMD kernel's decay is 0, the state wiped (SelectiveScanSimd, "Note: denormals")
-                double tol = want < 0x1p-64 ? want : (4 + Math.abs(a[ch])) * EPS * want;
-                Near.assertClose("exp(" + a[ch] + ")", new double[] {0, want},
-                        new float[] {got[ch], got[channels + ch]}, 0, tol);
-            }
+            return y.toFloatArray();
         }
     }
 
@@ -149,22 +186,10 @@ class SelectiveScanTest {
         for (int ch = 0; ch < channels; ch++) {
             a[ch] = below[ch % below.length];
         }
-        double[] u = new double[2 * channels];
-        java.util.Arrays.fill(u, 0, channels, 1);
-        double[] delta = new double[2 * channels];
-        java.util.Arrays.fill(delta, 1);
-        try (Scope s = Scope.open()) {
-            Tensor y = Tensor.empty(backend, 1, 2, channels);
-            backend.ops().selectiveScan(tensor(backend, u, 1, 2, channels), tensor(backend, delta, 1, 2, channels),
-                    tensor(backend, a, channels, 1), tensor(backend, new double[] {1, 0}, 1, 2, 1),
-                    tensor(backend, new double[] {0, 1}, 1, 2, 1), null, null, false, null, y,
-                    Tensor.empty(backend, 1, 1, channels, 1));
-            float[] got = y.toFloatArray();
-            for (int ch = 0; ch < channels; ch++) {
-                float decay = got[channels + ch];
-                assertTrue(decay >= 0 && decay <= Float.MIN_NORMAL,
-                        "exp(" + a[ch] + ") gave " + decay + " at channel " + ch);
-            }
+        float[] got = twoStepScan(backend, a);
+        for (int ch = 0; ch < channels; ch++) {
+            float decay = got[channels + ch];
+            assertTrue(decay >= 0 && decay <= Float.MIN_NORMAL, "exp(" + a[ch] + ") gave " + decay + " at channel " + ch);
         }
     }
 
