@@ -18,9 +18,9 @@ import org.echorec.bindings.cuda.CudaLibraries;
  * CUDA C++ source in, PTX (or a cubin) out, with no GPU and no driver needed. Every function but
  * {@link #nvrtcGetErrorString} returns an {@code nvrtcResult} as an {@code int};
  * {@link org.echorec.bindings.cuda.CudaCheck#nvrtc} turns it into an exception. {@code nvrtcProgram} is a
- * pointer; {@code size_t} is {@code long}. Signatures as in NVRTC 11.2 to 13's {@code nvrtc.h} (the header
- * is not on the development machine: checked against copies of NVIDIA's CUDA 12 header, and every symbol against
- * {@code libnvrtc.so.11.2}). NVRTC has no versioned symbols.
+ * pointer; {@code size_t} is {@code long}. Signatures as in {@code nvrtc.h} since NVRTC 11.2 (the header is
+ * not on the development machine: checked against its declarations as copied into public repositories, and
+ * by {@code NvrtcTest} against {@code libnvrtc.so.11.2}). NVRTC has no versioned symbols.
  *
  * <p>PTX from an NVRTC newer than the driver does not load ({@code CUDA_ERROR_UNSUPPORTED_PTX_VERSION}):
  * PTX from NVRTC X.Y loads on drivers for CUDA X.Y and later only.
