@@ -57,6 +57,18 @@ import org.echorec.runtime.tensor.Tensor;
  * CPU time, medians of four forked JVMs each, a shared 2-vCPU machine): the forward went from 266
  * to 222 ms; the backward gained about 8%, its recomputation being about half of it.
  *
+ * <h2>Note: inlining</h2>
+ * Δ and σ(z) of a chunk's steps are computed in a pass of their own ({@link #deltas}), not inside the
+ * step loops of {@link #forwardBlock} and {@link #recomputeBlock}. With softplus's pow2, log and
+ * divisions inlined there too, C2 ran out of its inlining budget for those methods and left vector
+ * operations out of line and boxed: profiles of live training runs showed FloatVector.blendTemplate and
+ * Objects.checkIndex at the top, and a Mamba4Rec training step (one thread) took 1.3× as long as
+ * before softplus moved into the kernel; runs with Mamba's dt initialisation, 2×. With the pass apart:
+ * `bin/bench train-step mamba4rec 2048 50 12102` on one thread, medians of five JVMs each (one core,
+ * the other busy with a training run): 966 ms per step before softplus moved in (4f22a2a), 1,353 ms
+ * with it inlined, 1,167 ms now (the JVM-to-JVM spread is wide: 881–1,292 ms). What remains is most
+ * likely the price of the deterministic softplus itself, computed twice per step and channel block.
+ *
  * <h2>Note: denormals</h2>
  * Java cannot set the CPU's flush-to-zero mode, and on x86 an operation that makes or reads a
  * denormal float takes a microcode assist: 35–55× slower per vector in a micro-benchmark here (a 2-vCPU Xeon VM). A
@@ -205,6 +217,7 @@ public final class SelectiveScanSimd {
         float[] h = s.h(n * LANES);
         float[] rowB = s.rowB(p.chunkLen * n);
         float[] rowC = s.rowC(p.chunkLen * n);
+        float[] steps = s.steps(2 * p.chunkLen * LANES);
         Arrays.fill(h, 0, n * LANES, 0f);
         FloatVector skip = p.d == null ? zero() : load(p.d, d0);
         FloatVector bias = p.bias == null ? zero() : load(p.bias, d0);
@@ -212,11 +225,11 @@ public final class SelectiveScanSimd {
             int t0 = p.chunkStart(k);
             int t1 = Math.max(t0, p.chunkEnd(k, bi));
             copyRows(p, bi, t0, t1, rowB, rowC);
+            deltas(p, bi, d0, t0, t1, bias, false, steps);
             for (int t = t0; t < t1; t++) {
                 long x = p.row(bi, t) * ds + d0;
                 int bc = (t - t0) * n;
-                FloatVector z = load(p.delta, x).add(bias);
-                FloatVector dt = p.softplus ? softplus(z) : z;
+                FloatVector dt = FloatVector.fromArray(S, steps, 2 * (t - t0) * LANES);
                 FloatVector uv = load(p.u, x);
                 FloatVector dtu = dt.mul(uv);
                 FloatVector yv = skip.mul(uv);
@@ -319,21 +332,13 @@ public final class SelectiveScanSimd {
         int n = p.n;
         int ds = p.channels;
         int nl = n * LANES;
-        MemorySegment delta = p.delta; // locals for the reason in reverseBlock
-        MemorySegment u = p.u;
+        MemorySegment u = p.u; // a local for the reason in reverseBlock
         FloatVector bias = p.bias == null ? zero() : load(p.bias, d0);
+        deltas(p, bi, d0, t0, t1, bias, true, steps);
         for (int t = t0; t < t1; t++) {
             int j = t - t0;
             long x = p.row(bi, t) * ds + d0;
-            FloatVector z = load(delta, x).add(bias);
-            FloatVector dt = z;
-            if (p.softplus) {
-                FloatVector ez = pow2(z.mul(LOG2E));
-                var linear = z.compare(VectorOperators.GT, SOFTPLUS_THRESHOLD);
-                dt = log1p(ez).blend(z, linear);
-                ez.div(ez.add(1f)).blend(ONE, linear).intoArray(steps, (2 * j + 1) * LANES);
-            }
-            dt.intoArray(steps, 2 * j * LANES);
+            FloatVector dt = FloatVector.fromArray(S, steps, 2 * j * LANES);
             FloatVector dtu = dt.mul(load(u, x));
             int before = j * nl;
             for (int i = 0; i < n; i++) {
@@ -425,12 +430,29 @@ public final class SelectiveScanSimd {
     }
 
     /**
-     * softplus with PyTorch's threshold: z itself above 20, as {@link SelectiveScanPlain#step}. Built
-     * from {@link #pow2} and {@link #log1p}, not the JDK's vector exp and log1p (see "Note: softplus").
+     * Δ of steps t0..t1 of channel block d0 into {@code steps[2j·LANES..]} and, when {@code slope}, softplus'(z)
+     * = σ(z) into {@code steps[(2j+1)·LANES..]} (what the backward needs). With softplus, Δ = softplus(z) with
+     * PyTorch's threshold (z itself above 20, as {@link SelectiveScanPlain#step}), built from {@link #pow2} and
+     * {@link #log1p} (see "Note: softplus"). A pass of its own, before the step loops: see "Note: inlining".
      */
-    private static FloatVector softplus(FloatVector z) {
-        FloatVector soft = log1p(pow2(z.mul(LOG2E)));
-        return soft.blend(z, z.compare(VectorOperators.GT, SOFTPLUS_THRESHOLD));
+    private static void deltas(ScanArgs p, int bi, int d0, int t0, int t1, FloatVector bias, boolean slope,
+                               float[] steps) {
+        int ds = p.channels;
+        MemorySegment delta = p.delta;
+        for (int t = t0; t < t1; t++) {
+            int j = t - t0;
+            FloatVector z = load(delta, p.row(bi, t) * ds + d0).add(bias);
+            if (!p.softplus) {
+                z.intoArray(steps, 2 * j * LANES);
+                continue;
+            }
+            FloatVector ez = pow2(z.mul(LOG2E));
+            var linear = z.compare(VectorOperators.GT, SOFTPLUS_THRESHOLD);
+            log1p(ez).blend(z, linear).intoArray(steps, 2 * j * LANES);
+            if (slope) {
+                ez.div(ez.add(1f)).blend(ONE, linear).intoArray(steps, (2 * j + 1) * LANES);
+            }
+        }
     }
 
     /**
