@@ -64,8 +64,9 @@ import org.echorec.runtime.tensor.Tensor;
  * operations out of line and boxed: profiles of live training runs showed FloatVector.blendTemplate and
  * Objects.checkIndex at the top, and a Mamba4Rec training step (one thread) took 1.3× as long as
  * before softplus moved into the kernel; runs with Mamba's dt initialisation, 2×. With the pass apart:
- * `bin/bench train-step mamba4rec 2048 50 12102` on one thread, medians of five JVMs each (one core,
- * the other busy with a training run): 966 ms per step before softplus moved in (4f22a2a), 1,353 ms
+ * `bin/bench train-step mamba4rec 2048 50 12102` on one thread, medians of five JVMs (two for the inlined
+ * version; one core, the other busy with a training run): 966 ms per step before softplus moved in
+ * (4f22a2a), 1,353 ms
  * with it inlined, 1,167 ms now (the JVM-to-JVM spread is wide: 881–1,292 ms). What remains is most
  * likely the price of the deterministic softplus itself, computed twice per step and channel block.
  *
