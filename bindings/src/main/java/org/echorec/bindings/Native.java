@@ -23,6 +23,14 @@ import java.util.function.IntFunction;
  * in each extra directory (places a distribution keeps off the loader's path, such as Debian's
  * alternatives directories). The first that loads wins. A library that is absent is not an error until
  * it is used: {@link #load} returns a {@link Library} that says in one sentence what was searched.
+ *
+ * <p>Note: dependencies in the same directory. A library taken from an extra directory may need a sibling
+ * the loader cannot find (cuBLAS needs cuBLASLt; both sit in a Python wheel's folder, which is on no
+ * loader path). Libraries that carry {@code RUNPATH $ORIGIN} find it themselves; for those that do not,
+ * {@link #load(String, String, List, List, List)} loads the named siblings from that directory first, so
+ * the library's own load finds them already there (the loader matches a needed soname against the
+ * libraries already loaded). Siblings are loaded only next to a file that is about to be loaded, never
+ * ahead of the dynamic loader's own search, where they could shadow the matching system copy.
  */
 public final class Native {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -53,6 +61,16 @@ public final class Native {
      * then in each of {@code extraDirs}.
      */
     public static Library load(String name, String key, List<String> sonames, List<Path> extraDirs) {
+        return load(name, key, sonames, extraDirs, List.of());
+    }
+
+    /**
+     * As {@link #load(String, String, List, List)}, and when the library is taken from a file in a
+     * directory (an extra directory, or the override), first loads those of {@code siblings} that the same
+     * directory holds (see the note: dependencies in the same directory).
+     */
+    public static Library load(String name, String key, List<String> sonames, List<Path> extraDirs,
+                               List<String> siblings) {
         String property = "echorec.lib." + key;
         String variable = "ECHOREC_LIB_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
         String explicit = System.getProperty(property);
@@ -62,7 +80,7 @@ public final class Native {
             via = variable;
         }
         if (explicit != null && !explicit.isBlank()) {
-            return loadExplicit(name, Path.of(explicit.trim()), via);
+            return loadExplicit(name, Path.of(explicit.trim()), via, siblings);
         }
         for (String soname : sonames) {
             try {
@@ -76,6 +94,7 @@ public final class Native {
             for (String soname : sonames) {
                 Path file = dir.resolve(soname);
                 if (Files.exists(file)) {
+                    loadSiblings(dir, siblings);
                     try {
                         SymbolLookup symbols = SymbolLookup.libraryLookup(file, Arena.global());
                         return new Library(name, symbols, file.toString(), null);
@@ -91,16 +110,33 @@ public final class Native {
                 + "; install it or name the file with -D" + property + " or " + variable);
     }
 
-    private static Library loadExplicit(String name, Path file, String via) {
+    private static Library loadExplicit(String name, Path file, String via, List<String> siblings) {
         if (!Files.exists(file)) {
             return new Library(name, null, null,
                     name + " not loaded: " + via + " names " + file + ", which does not exist");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) {
+            loadSiblings(dir, siblings);
         }
         try {
             return new Library(name, SymbolLookup.libraryLookup(file, Arena.global()), file + " (" + via + ")", null);
         } catch (IllegalArgumentException e) {
             return new Library(name, null, null, name + " not loaded: " + via + " names " + file
                     + ", which the dynamic loader rejected (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void loadSiblings(Path dir, List<String> siblings) {
+        for (String sibling : siblings) {
+            Path file = dir.resolve(sibling);
+            if (Files.exists(file)) {
+                try {
+                    SymbolLookup.libraryLookup(file, Arena.global());
+                } catch (IllegalArgumentException unloadable) {
+                    // the library's own load will then say what is missing
+                }
+            }
         }
     }
 

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NativeTest {
     @Test
@@ -57,5 +62,21 @@ class NativeTest {
                 () -> Native.check(7, 0, "fooRun", s -> "FOO_BAD_" + s));
         assertEquals("fooRun failed: FOO_BAD_7 (7)", e.getMessage());
         assertEquals(7, e.status());
+    }
+
+    @Test
+    void siblingsInTheLibrarysDirectoryAreLoadedWithIt(@TempDir Path dir) throws IOException {
+        // Two small glibc libraries nothing else loads stand in for cuBLAS and cuBLASLt in a wheel's folder.
+        Path system = Path.of("/usr/lib/x86_64-linux-gnu");
+        assumeTrue(Files.exists(system.resolve("libanl.so.1")) && Files.exists(system.resolve("libutil.so.1")),
+                "skipped: needs glibc's libanl.so.1 and libutil.so.1 in " + system + " as stand-ins");
+        Files.copy(system.resolve("libanl.so.1"), dir.resolve("libechorec-sibling.so"));
+        Files.copy(system.resolve("libutil.so.1"), dir.resolve("libechorec-main.so"));
+        Native.Library lib = Native.load("Stand-in", "sibling-test", List.of("libechorec-main.so"), List.of(dir),
+                List.of("libechorec-absent-sibling.so", "libechorec-sibling.so"));
+        assertTrue(lib.isAvailable(), lib.unavailableReason());
+        assertEquals(dir.resolve("libechorec-main.so").toString(), lib.origin());
+        String maps = Files.readString(Path.of("/proc/self/maps"));
+        assertTrue(maps.contains(dir.resolve("libechorec-sibling.so").toString()), "the sibling is mapped");
     }
 }

@@ -62,8 +62,9 @@ public final class cblas_h {
     public static void cblas_sgemm(int Order, int TransA, int TransB, int M, int N, int K, float alpha,
                                    MemorySegment A, int lda, MemorySegment B, int ldb, float beta,
                                    MemorySegment C, int ldc) {
+        MethodHandle mh$ = cblas_sgemm.HANDLE;
         try {
-            cblas_sgemm.HANDLE.invokeExact(Order, TransA, TransB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+            mh$.invokeExact(Order, TransA, TransB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         } catch (Throwable ex) {
             throw new AssertionError("should not reach here", ex);
         }
@@ -75,8 +76,9 @@ public final class cblas_h {
     }
 
     public static void openblas_set_num_threads(int num_threads) {
+        MethodHandle mh$ = openblas_set_num_threads.HANDLE;
         try {
-            openblas_set_num_threads.HANDLE.invokeExact(num_threads);
+            mh$.invokeExact(num_threads);
         } catch (Throwable ex) {
             throw new AssertionError("should not reach here", ex);
         }
@@ -88,8 +90,9 @@ public final class cblas_h {
     }
 
     public static int openblas_get_num_threads() {
+        MethodHandle mh$ = openblas_get_num_threads.HANDLE;
         try {
-            return (int) openblas_get_num_threads.HANDLE.invokeExact();
+            return (int) mh$.invokeExact();
         } catch (Throwable ex) {
             throw new AssertionError("should not reach here", ex);
         }
@@ -102,8 +105,9 @@ public final class cblas_h {
 
     /** A zero-length segment at the C string; {@code reinterpret} it to read. */
     public static MemorySegment openblas_get_corename() {
+        MethodHandle mh$ = openblas_get_corename.HANDLE;
         try {
-            return (MemorySegment) openblas_get_corename.HANDLE.invokeExact();
+            return (MemorySegment) mh$.invokeExact();
         } catch (Throwable ex) {
             throw new AssertionError("should not reach here", ex);
         }
@@ -116,8 +120,9 @@ public final class cblas_h {
 
     /** A zero-length segment at the C string; {@code reinterpret} it to read. */
     public static MemorySegment openblas_get_config() {
+        MethodHandle mh$ = openblas_get_config.HANDLE;
         try {
-            return (MemorySegment) openblas_get_config.HANDLE.invokeExact();
+            return (MemorySegment) mh$.invokeExact();
         } catch (Throwable ex) {
             throw new AssertionError("should not reach here", ex);
         }
