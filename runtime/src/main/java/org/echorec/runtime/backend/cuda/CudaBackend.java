@@ -4,6 +4,7 @@ import static org.echorec.bindings.cuda.cuda_h.C_POINTER;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.echorec.bindings.cublas.cublas_h;
 import org.echorec.bindings.cuda.CudaCheck;
 import org.echorec.bindings.cuda.cuda_h;
@@ -153,17 +154,61 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copyToHost(Tensor src, MemorySegment dst) {
-        long bytes = src.numel() * src.dtype().bytes();
+        copyToHost(Cuda.data(src), dst, src.numel() * src.dtype().bytes());
+    }
+
+    /**
+     * Copies {@code bytes} from device address {@code address} to host memory and waits for it: every
+     * call synchronises the stream (the host waits for all queued work), so kernels use it only to read
+     * back a flag where the CPU backend would throw.
+     */
+    public void copyToHost(long address, MemorySegment dst, long bytes) {
         if (bytes == 0) {
             return;
         }
-        long address = Cuda.data(src);
         synchronized (staging) {
             MemorySegment pinned = staging.buffer(bytes);
             CudaCheck.cu(cuda_h.cuMemcpyDtoHAsync_v2(pinned, address, bytes, device.stream()), "cuMemcpyDtoHAsync_v2");
             device.synchronize();
             MemorySegment.copy(pinned, 0, dst, 0, bytes);
         }
+    }
+
+    /** The int at a device address (a kernel's {@code bad} flag); synchronises, see {@link #copyToHost(long, MemorySegment, long)}. */
+    public int readInt(long address) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_INT);
+            copyToHost(address, out, 4);
+            return out.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    /** Queues {@code words} 32-bit writes of {@code bits} from {@code address} ({@code cuMemsetD32Async}). */
+    public void memset32(long address, int bits, long words) {
+        if (words <= 0) {
+            return;
+        }
+        device.makeCurrent();
+        CudaCheck.cu(cuda_h.cuMemsetD32Async(address, bits, words, device.stream()), "cuMemsetD32Async");
+    }
+
+    /** Queues a device-to-device copy of {@code bytes} ({@code cuMemcpyDtoDAsync}). */
+    public void copyOnDevice(long src, long dst, long bytes) {
+        if (bytes <= 0) {
+            return;
+        }
+        device.makeCurrent();
+        CudaCheck.cu(cuda_h.cuMemcpyDtoDAsync_v2(dst, src, bytes, device.stream()), "cuMemcpyDtoDAsync_v2");
+    }
+
+    /** Binds the backend's context to the calling thread, for library calls (cuFFT) made outside {@link Kernels}. */
+    public void makeCurrent() {
+        device.makeCurrent();
+    }
+
+    /** Streaming multiprocessors of the device: the "splits" rule of the reduction kernels sizes grids by it. */
+    public int multiprocessors() {
+        return device.multiprocessors();
     }
 
     @Override

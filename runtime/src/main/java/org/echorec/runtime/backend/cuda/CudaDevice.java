@@ -25,6 +25,7 @@ final class CudaDevice implements DeviceMemory {
     private final String name;
     private final int computeMajor;
     private final int computeMinor;
+    private final int multiprocessors;
     private final long totalBytes;
     private final int driverVersion;
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
@@ -43,6 +44,7 @@ final class CudaDevice implements DeviceMemory {
             name = text.getString(0);
             computeMajor = attribute(arena, cuda_h.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
             computeMinor = attribute(arena, cuda_h.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
+            multiprocessors = attribute(arena, cuda_h.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device);
             CudaCheck.cu(cuda_h.cuDeviceTotalMem_v2(out, device), "cuDeviceTotalMem_v2");
             totalBytes = out.get(C_LONG_LONG, 0);
             MemorySegment handle = arena.allocate(C_POINTER);
@@ -108,6 +110,11 @@ final class CudaDevice implements DeviceMemory {
     /** Compute capability as NVRTC spells the architecture: 90 for 9.0. */
     int computeCapability() {
         return computeMajor * 10 + computeMinor;
+    }
+
+    /** Streaming multiprocessors: how many blocks it takes to fill the device (132 on an H100 SXM). */
+    int multiprocessors() {
+        return multiprocessors;
     }
 
     /** The driver's CUDA version, e.g. 12040 for 12.4. */

@@ -26,6 +26,7 @@ public final class Kernels {
     private final int architecture;
     private final Map<String, MemorySegment> modules = new HashMap<>();
     private final Map<String, MemorySegment> functions = new HashMap<>();
+    private final Map<String, Integer> sharedLimits = new HashMap<>();
 
     Kernels(CudaDevice device) {
         this.device = device;
@@ -82,21 +83,50 @@ public final class Kernels {
      */
     public void launch(String family, String kernel, long gridX, int gridY, int gridZ, int block, int sharedBytes,
                 Object... args) {
+        launch(family, kernel, gridX, gridY, gridZ, block, 1, 1, sharedBytes, args);
+    }
+
+    /**
+     * {@link #launch(String, String, long, int, int, int, int, Object...)} with a 2-D or 3-D block
+     * ({@code blockX × blockY × blockZ} threads), for the (32, 8) column and tile kernels. A launch that
+     * asks for more than 48 KiB of dynamic shared memory first raises the function's limit
+     * ({@code CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES}); without that the driver refuses it.
+     */
+    public void launch(String family, String kernel, long gridX, int gridY, int gridZ, int blockX, int blockY,
+                       int blockZ, int sharedBytes, Object... args) {
         if (gridX <= 0 || gridY <= 0 || gridZ <= 0) {
             return; // nothing to do for empty tensors; a zero grid is an error for the driver
         }
         if (gridX > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(kernel + ": grid of " + gridX + " blocks exceeds the x limit");
         }
+        if (gridY > 65535 || gridZ > 65535) {
+            throw new IllegalArgumentException(kernel + ": grid y " + gridY + " or z " + gridZ + " exceeds 65535");
+        }
         device.makeCurrent();
         MemorySegment f = function(family, kernel);
+        if (sharedBytes > DEFAULT_DYNAMIC_SHARED) {
+            raiseSharedLimit(f, family + "/" + kernel, sharedBytes);
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(C_POINTER, Math.max(1, args.length));
             for (int i = 0; i < args.length; i++) {
                 params.setAtIndex(C_POINTER, i, value(arena, args[i], kernel, i));
             }
-            CudaCheck.cu(cuda_h.cuLaunchKernel(f, (int) gridX, gridY, gridZ, block, 1, 1, sharedBytes, device.stream(),
-                    params, MemorySegment.NULL), "cuLaunchKernel(" + kernel + ")");
+            CudaCheck.cu(cuda_h.cuLaunchKernel(f, (int) gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes,
+                    device.stream(), params, MemorySegment.NULL), "cuLaunchKernel(" + kernel + ")");
+        }
+    }
+
+    /** Dynamic shared memory every kernel may use without opting in. */
+    private static final int DEFAULT_DYNAMIC_SHARED = 48 * 1024;
+
+    private synchronized void raiseSharedLimit(MemorySegment f, String kernel, int sharedBytes) {
+        Integer raised = sharedLimits.get(kernel);
+        if (raised == null || raised < sharedBytes) {
+            CudaCheck.cu(cuda_h.cuFuncSetAttribute(f, cuda_h.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                    sharedBytes), "cuFuncSetAttribute(" + kernel + ", MAX_DYNAMIC_SHARED_SIZE_BYTES, " + sharedBytes + ")");
+            sharedLimits.put(kernel, sharedBytes);
         }
     }
 
