@@ -83,7 +83,7 @@ public final class Main {
         out.println("  train --model {echomamba4rec,mamba4rec,sasrec} --data FILE --out DIR");
         out.println("        [--format auto|inter|dat|csv|plain] [--max-len 50] [--epochs 300] [--patience 10] [--batch 2048]");
         out.println("        [--lr 1e-3] [--hidden 64] [--layers N] [--d-state 32] [--dropout P] [--seed 2020] [--kcore K]");
-        out.println("        [--mamba-init] [--mask-history] [--resume] [--device cpu] [--threads N] [--json] [--quiet]");
+        out.println("        [--mamba-init] [--mask-history] [--resume] [--device cpu|cuda] [--threads N] [--json] [--quiet]");
         out.println("  evaluate --model-dir DIR --data FILE [--mask-history] [--json]");
         out.println("  recommend --model-dir DIR --history ITEM,ITEM,... [--k 10] [--exclude-history] [--json]");
         out.println("  info                                       the compute backend of this machine");

@@ -124,6 +124,19 @@ class CommandLineTest {
     }
 
     @Test
+    void deviceCudaWithoutAGpuIsOneLineSayingWhy() throws IOException {
+        String reason = org.echorec.runtime.backend.cuda.CudaBackend.unavailableReason();
+        org.junit.jupiter.api.Assumptions.assumeTrue(reason != null, "this machine has a GPU: --device cuda works here");
+        Run r = run("train", "--model", "mamba4rec", "--data", data().toString(), "--out", dir.resolve("gpu").toString(),
+                "--device", "cuda");
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("echorec: --device cuda: CUDA is not available: "), r.err());
+        assertTrue(r.err().contains(reason), r.err());
+        assertFalse(Files.exists(dir.resolve("gpu")));
+    }
+
+    @Test
     void helpAfterASubcommandPrintsTheUsage() {
         for (String[] args : new String[][] {{"train", "--help"}, {"recommend", "-h"}, {"--help"}}) {
             Run r = run(args);

@@ -5,18 +5,16 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import org.echorec.runtime.backend.MemoryStats;
+import org.echorec.runtime.backend.SizeClasses;
 
 /**
  * A caching allocator for off-heap CPU memory.
  *
- * <p>Note: allocator size classes. A training step allocates the same few hundred buffers every step,
- * some of them 100 MB (the logits over all items). Fresh native memory is zero-filled by the arena and
- * page-faulted on first touch, which costs as much as a pass of the kernel that fills it, so freed
- * blocks are kept in free lists keyed by size class and handed out again. Requests up to 4 KiB round
- * up to 64 bytes; larger ones to the next of four classes per power of two (at most 25% slack).
- * Every block is 64-byte aligned and owns its own shared arena, so blocks can be given back to the
- * system one at a time ({@link #trim()}, or when the cache would exceed its limit) and be touched by
- * the kernel threads.
+ * <p>Freed blocks are reused by size class ({@link SizeClasses}: "Note: allocator size classes"):
+ * fresh native memory is zero-filled by the arena and page-faulted on first touch, which costs as much
+ * as a pass of the kernel that fills it. Every block is 64-byte aligned and owns its own shared arena,
+ * so blocks can be given back to the system one at a time ({@link #trim()}, or when the cache would
+ * exceed its limit) and be touched by the kernel threads.
  */
 final class CpuMemoryPool {
     static final long ALIGNMENT = 64;
@@ -36,17 +34,8 @@ final class CpuMemoryPool {
         this.cacheLimit = cacheLimit;
     }
 
-    static long sizeClass(long bytes) {
-        if (bytes <= 4096) {
-            return Math.max(ALIGNMENT, (bytes + ALIGNMENT - 1) & -ALIGNMENT);
-        }
-        long base = Long.highestOneBit(bytes);
-        long step = base / 4;
-        return (bytes + step - 1) / step * step;
-    }
-
     synchronized Block take(long bytes) {
-        long size = sizeClass(bytes);
+        long size = SizeClasses.of(bytes, ALIGNMENT);
         requests++;
         ArrayDeque<Block> list = free.get(size);
         Block block = list == null ? null : list.pollLast();
