@@ -58,17 +58,16 @@ import org.echorec.runtime.tensor.Tensor;
  * to 222 ms; the backward gained about 8%, its recomputation being about half of it.
  *
  * <h2>Note: inlining</h2>
- * Δ and σ(z) of a chunk's steps are computed in a pass of their own ({@link #deltas}), not inside the
- * step loops of {@link #forwardBlock} and {@link #recomputeBlock}. With softplus's pow2, log and
- * divisions inlined there too, C2 ran out of its inlining budget for those methods and left vector
- * operations out of line and boxed: profiles of live training runs showed FloatVector.blendTemplate and
- * Objects.checkIndex at the top, and a Mamba4Rec training step (one thread) took 1.3× as long as
- * before softplus moved into the kernel; runs with Mamba's dt initialisation, 2×. With the pass apart:
- * `bin/bench train-step mamba4rec 2048 50 12102` on one thread, medians of five JVMs (two for the inlined
- * version; one core, the other busy with a training run): 966 ms per step before softplus moved in
- * (4f22a2a), 1,353 ms
- * with it inlined, 1,167 ms now (the JVM-to-JVM spread is wide: 881–1,292 ms). What remains is most
- * likely the price of the deterministic softplus itself, computed twice per step and channel block.
+ * Δ and σ(z) of a chunk's steps are computed in a pass of their own ({@link #deltas}) before the step
+ * loops of {@link #forwardBlock} and {@link #recomputeBlock}, to keep those loops small: with softplus
+ * built from pow2 and log (see "Note: softplus") the kernel became much slower than with the JDK's exp
+ * and log1p, and {@code -XX:+PrintInlining} showed pow2 refused in some compilations of the loops
+ * ("callee is too large", NodeCountInliningCutoff). The pass apart helped little: one thread, medians
+ * of five JVMs (two for 0db0ea7) of {@code bin/bench train-step mamba4rec 2048 50 12102}: 966 ms at
+ * 4f22a2a, 1,353 at 0db0ea7, 1,167 now. On full-length histories it is worse: a Mamba4Rec epoch on
+ * MovieLens-100K ({@code --mamba-init}, one thread, same losses to the last printed digit) took 56 s
+ * at 4f22a2a and 110–144 s now, and forcing pow2, log1p and ln inline with
+ * {@code -XX:CompileCommand=inline,...} did not change that (110 s). The cause is open.
  *
  * <h2>Note: denormals</h2>
  * Java cannot set the CPU's flush-to-zero mode, and on x86 an operation that makes or reads a
