@@ -57,17 +57,16 @@ import org.echorec.runtime.tensor.Tensor;
  * CPU time, medians of four forked JVMs each, a shared 2-vCPU machine): the forward went from 266
  * to 222 ms; the backward gained about 8%, its recomputation being about half of it.
  *
- * <h2>Note: inlining</h2>
- * Δ and σ(z) of a chunk's steps are computed in a pass of their own ({@link #deltas}) before the step
- * loops of {@link #forwardBlock} and {@link #recomputeBlock}, to keep those loops small: with softplus
- * built from pow2 and log (see "Note: softplus") the kernel became much slower than with the JDK's exp
- * and log1p, and {@code -XX:+PrintInlining} showed pow2 refused in some compilations of the loops
- * ("callee is too large", NodeCountInliningCutoff). The pass apart helped little: one thread, medians
- * of five JVMs (two for 0db0ea7) of {@code bin/bench train-step mamba4rec 2048 50 12102}: 966 ms at
- * 4f22a2a, 1,353 at 0db0ea7, 1,167 now. On full-length histories it is worse: a Mamba4Rec epoch on
- * MovieLens-100K ({@code --mamba-init}, one thread, same losses to the last printed digit) took 56 s
- * at 4f22a2a and 110–144 s now, and forcing pow2, log1p and ln inline with
- * {@code -XX:CompileCommand=inline,...} did not change that (110 s). The cause is open.
+ * <h2>Note: no int-to-float convert</h2>
+ * {@link #ln} reads the exponent of u as a float by or-ing it into the mantissa of 2^23 and
+ * subtracting, not with {@code IntVector.convert(I2F)}: with the convert, a Mamba4Rec epoch on
+ * MovieLens-100K (full 50-step histories, one thread) took 110–144 s against 56 s before softplus was
+ * built here, with the same losses; with the float trick, 55.6 s. The convert evidently ran lane by
+ * lane (JDK 25, 512-bit species) at every call, two or three per step and channel block.
+ * {@code bin/bench train-step mamba4rec 2048 50 12102}, one thread, two JVMs side by side: 1,123 ms
+ * per step at 4f22a2a, 1,066 ms with the trick. Δ and σ(z) are computed in a pass of their own
+ * ({@link #deltas}) before the step loops, from a first, wrong guess at the cause (C2's inlining
+ * budget); it costs nothing measurable and keeps the step loops short, so it stays.
  *
  * <h2>Note: denormals</h2>
  * Java cannot set the CPU's flush-to-zero mode, and on x86 an operation that makes or reads a
@@ -433,7 +432,7 @@ public final class SelectiveScanSimd {
      * Δ of steps t0..t1 of channel block d0 into {@code steps[2j·LANES..]} and, when {@code slope}, softplus'(z)
      * = σ(z) into {@code steps[(2j+1)·LANES..]} (what the backward needs). With softplus, Δ = softplus(z) with
      * PyTorch's threshold (z itself above 20, as {@link SelectiveScanPlain#step}), built from {@link #pow2} and
-     * {@link #log1p} (see "Note: softplus"). A pass of its own, before the step loops: see "Note: inlining".
+     * {@link #log1p} (see "Note: softplus"). A pass of its own, before the step loops: see "Note: no int-to-float convert".
      */
     private static void deltas(ScanArgs p, int bi, int d0, int t0, int t1, FloatVector bias, boolean slope,
                                float[] steps) {
@@ -471,7 +470,9 @@ public final class SelectiveScanSimd {
      */
     private static FloatVector ln(FloatVector u) {
         var bits = u.reinterpretAsInts();
-        FloatVector k = (FloatVector) bits.lanewise(VectorOperators.ASHR, 23).sub(127).convert(VectorOperators.I2F, 0);
+        // the exponent as a float without an int-to-float conversion: 2^23 + e read as a float is exact
+        FloatVector k = bits.lanewise(VectorOperators.LSHR, 23).or(0x4B00_0000).reinterpretAsFloats()
+                .sub(8_388_608f + 127f);
         FloatVector m = bits.and(0x007f_ffff).or(ONE_BITS).reinterpretAsFloats();
         var high = m.compare(VectorOperators.GT, SQRT2);
         m = m.blend(m.mul(0.5f), high);
