@@ -175,7 +175,7 @@ void testNorm() {
     check("layer_norm dx", dx, dxw, 1e-5, 1e-5);
     std::vector<double> part((size_t) 3 * 2 * d);
     sim::launch(d3(3, 3), d3(32, 8), 0, [&] { layer_norm_bwd_params(x.data(), mw.data(), rw.data(), dy.data(), dg.data(), db.data(), part.data(), rows, d); });
-    sim::launch(d3(1), d3(256), 0, [&] { norm_finish(part.data(), 3, 2 * d, d, 1.f, dg.data(), db.data()); });
+    sim::launch(d3(1), d3(256), 0, [&] { reduce_::sum_finish(part.data(), 3, 2 * d, d, 1.f, dg.data(), db.data()); });
     check("layer_norm dgamma split", dg, dgw, 1e-6, 1e-6); check("layer_norm dbeta split", db, dbw, 1e-6, 1e-6);
     std::fill(dg.begin(), dg.end(), 0.f);
     sim::launch(d3(3, 1), d3(32, 8), 0, [&] { layer_norm_bwd_params(x.data(), mw.data(), rw.data(), dy.data(), dg.data(), nullptr, nullptr, rows, d); });
@@ -199,7 +199,7 @@ void testNorm() {
     check("rms_norm dx", dx, rdxw, 1e-5, 1e-6);
     std::vector<double> rp((size_t) 2 * d);
     sim::launch(d3(3, 2), d3(32, 8), 0, [&] { rms_norm_bwd_params(x.data(), rrw.data(), dy.data(), dg.data(), rp.data(), rows, d); });
-    sim::launch(d3(1), d3(256), 0, [&] { norm_finish(rp.data(), 2, d, d, 1.f, dg.data(), nullptr); });
+    sim::launch(d3(1), d3(256), 0, [&] { reduce_::sum_finish(rp.data(), 2, d, d, 1.f, dg.data(), nullptr); });
     check("rms_norm dgamma", dg, rdgw, 1e-6, 1e-6);
 }
 
@@ -335,7 +335,7 @@ void testConv() {
         std::vector<double> part((size_t) 3 * (C * K + C));
         std::fill(dw.begin(), dw.end(), 0.f);
         sim::launch(d3(2, 3, kz), d3(32, 8), 0, [&] { causal_conv1d_bwd_params(x.data(), dy.data(), dw.data(), db.data(), part.data(), B, L, C, K); });
-        sim::launch(d3(1), d3(256), 0, [&] { conv_finish(part.data(), 3, C * K + C, C * K, 1.f, dw.data(), db.data()); });
+        sim::launch(d3(1), d3(256), 0, [&] { reduce_::sum_finish(part.data(), 3, C * K + C, C * K, 1.f, dw.data(), db.data()); });
         check("conv dw split K=" + std::to_string(K), dw, dww, 1e-6, 1e-6); check("conv dbias split", db, dbw, 1e-6, 1e-6);
     }
 }
@@ -381,7 +381,7 @@ void testFft() {
     check("complex_mul da", da, daw, 1e-5, 1e-6);
     std::vector<double> part((size_t) 2 * 2 * W);
     sim::launch(d3(1, 2), d3(32, 8), 0, [&] { complex_mul_bwd_dw(a.data(), dout.data(), dw.data(), part.data(), rows, W); });
-    sim::launch(d3(1), d3(64), 0, [&] { fft_finish(part.data(), 2, 2 * W, 2 * W, 1.f, dw.data(), nullptr); });
+    sim::launch(d3(1), d3(64), 0, [&] { reduce_::sum_finish(part.data(), 2, 2 * W, 2 * W, 1.f, dw.data(), nullptr); });
     check("complex_mul dw split", dw, dww, 1e-6, 1e-6);
     // the rfft / irfft pipelines of the note, odd and even n, inner 1 and > 1
     for (int n : {8, 9}) for (int inner : {1, 35}) {

@@ -3,10 +3,15 @@ package org.echorec.runtime.backend.cuda;
 /**
  * How many ranges a column reduction cuts its rows into ("splits" in {@code KERNELS.md} and
  * reduce.cu's "Note: split sums"): a sum with few outputs and many rows gives too few blocks to fill
- * the GPU, so each block sums a range of rows into double partials and a {@code *_finish} kernel adds
+ * the GPU, so each block sums a range of rows into double partials and {@link #FINISH} adds
  * them in order (deterministic: the result depends on the shape and the device's SM count only).
  */
 public final class Splits {
+    /** reduce.cu's {@code sum_finish}, which adds the split partials of every family's column sums. */
+    public static final KernelSpec FINISH = KernelSpec.of("reduce", "sum_finish", KernelSpec.Arg.PTR,
+            KernelSpec.Arg.I32, KernelSpec.Arg.I64, KernelSpec.Arg.I64, KernelSpec.Arg.F32, KernelSpec.Arg.PTR,
+            KernelSpec.Arg.PTR);
+
     private Splits() {}
 
     /**
@@ -27,12 +32,11 @@ public final class Splits {
     }
 
     /**
-     * Queues a family's {@code *_finish} kernel (every family's has the signature {@code (const double*
-     * partial, int splits, long long count, long long count0, float scale, float* out0, float* out1)}):
-     * element e of {@code count} goes to {@code out0[e]} when e &lt; count0, else to {@code out1[e − count0]}.
+     * Queues {@link #FINISH} on {@code partial [splits][count]}: element e of {@code count}, scaled, goes to
+     * {@code out0[e]} when e &lt; count0, else to {@code out1[e − count0]}; a null (0) output is skipped.
      */
-    public static void finish(CudaBackend backend, KernelSpec finish, long partial, int splits, long count,
-                              long count0, float scale, long out0, long out1) {
-        finish.launch(backend, LaunchGrid.linear(count), partial, splits, count, count0, scale, out0, out1);
+    public static void finish(CudaBackend backend, long partial, int splits, long count, long count0, float scale,
+                              long out0, long out1) {
+        FINISH.launch(backend, LaunchGrid.linear(count), partial, splits, count, count0, scale, out0, out1);
     }
 }

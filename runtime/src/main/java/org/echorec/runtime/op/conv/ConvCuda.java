@@ -16,14 +16,13 @@ import org.echorec.runtime.tensor.Tensor;
 /**
  * The depthwise causal convolution on the GPU (conv.cu): a thread per output element for y and dx;
  * dw and dbias from (32, 8) column blocks over the B·L rows, eight taps per grid-z slice, split over rows
- * with {@code conv_finish} when C is small (conv.cu: "Note: weight gradient").
+ * with reduce.cu's {@code sum_finish} when C is small (conv.cu: "Note: weight gradient").
  */
 public final class ConvCuda {
     static final KernelSpec FWD = KernelSpec.of("conv", "causal_conv1d_fwd", PTR, PTR, PTR, PTR, I32, I32, I32, I32);
     static final KernelSpec BWD = KernelSpec.of("conv", "causal_conv1d_bwd", PTR, PTR, PTR, I32, I32, I32, I32);
     static final KernelSpec BWD_PARAMS = KernelSpec.of("conv", "causal_conv1d_bwd_params",
             PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32);
-    static final KernelSpec FINISH = KernelSpec.of("conv", "conv_finish", PTR, I32, I64, I64, F32, PTR, PTR);
     /** Taps per block of causal_conv1d_bwd_params (TAPS in conv.cu). */
     private static final int TAPS = 8;
 
@@ -67,7 +66,7 @@ public final class ConvCuda {
         try (Workspace partial = Workspace.of(backend, 8L * splits * (ck + channels))) {
             BWD_PARAMS.launch(backend, grid, Cuda.data(x), Cuda.data(dy), pw, pb, partial.address(), batch, length,
                     channels, k);
-            Splits.finish(backend, FINISH, partial.address(), splits, ck + channels, ck, 1f, pw, pb);
+            Splits.finish(backend, partial.address(), splits, ck + channels, ck, 1f, pw, pb);
         }
     }
 }

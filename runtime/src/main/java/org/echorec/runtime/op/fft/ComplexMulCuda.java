@@ -15,13 +15,12 @@ import org.echorec.runtime.tensor.Tensor;
 
 /**
  * {@code Ops.complexMul/complexMulBackward} on the GPU (fft.cu): w [F, C, 2] repeats over a's leading
- * axes; dw sums over them in (32, 8) column blocks, split over rows with {@code fft_finish} when w is small.
+ * axes; dw sums over them in (32, 8) column blocks, split over rows with reduce.cu's {@code sum_finish} when w is small.
  */
 public final class ComplexMulCuda {
     static final KernelSpec FWD = KernelSpec.of("fft", "complex_mul_fwd", PTR, PTR, PTR, I64, I64);
     static final KernelSpec BWD = KernelSpec.of("fft", "complex_mul_bwd", PTR, PTR, PTR, I64, I64);
     static final KernelSpec BWD_DW = KernelSpec.of("fft", "complex_mul_bwd_dw", PTR, PTR, PTR, PTR, I64, I64);
-    static final KernelSpec FINISH = KernelSpec.of("fft", "fft_finish", PTR, I32, I64, I64, F32, PTR, PTR);
 
     private ComplexMulCuda() {}
 
@@ -56,7 +55,7 @@ public final class ComplexMulCuda {
         }
         try (Workspace partial = Workspace.of(backend, 8L * splits * 2 * wcount)) {
             BWD_DW.launch(backend, grid, Cuda.data(a), Cuda.data(dout), Cuda.data(dw), partial.address(), rows, wcount);
-            Splits.finish(backend, FINISH, partial.address(), splits, 2 * wcount, 2 * wcount, 1f, Cuda.data(dw), 0L);
+            Splits.finish(backend, partial.address(), splits, 2 * wcount, 2 * wcount, 1f, Cuda.data(dw), 0L);
         }
     }
 }

@@ -15,7 +15,7 @@ import org.echorec.runtime.tensor.Tensor;
 
 /**
  * Layer and RMS normalisation on the GPU (norm.cu): a warp per row for the rows, (32, 8) column blocks
- * for the parameter gradients, split over rows with {@code norm_finish} when d is small and rows many
+ * for the parameter gradients, split over rows with reduce.cu's {@code sum_finish} when d is small and rows many
  * (norm.cu: "Note: parameter gradients").
  */
 public final class NormCuda {
@@ -27,7 +27,6 @@ public final class NormCuda {
     static final KernelSpec RMS_FWD = KernelSpec.of("norm", "rms_norm_fwd", PTR, PTR, PTR, PTR, I64, I32, F32);
     static final KernelSpec RMS_BWD = KernelSpec.of("norm", "rms_norm_bwd", PTR, PTR, PTR, PTR, PTR, I64, I32);
     static final KernelSpec RMS_BWD_PARAMS = KernelSpec.of("norm", "rms_norm_bwd_params", PTR, PTR, PTR, PTR, PTR, I64, I32);
-    static final KernelSpec FINISH = KernelSpec.of("norm", "norm_finish", PTR, I32, I64, I64, F32, PTR, PTR);
 
     private NormCuda() {}
 
@@ -66,7 +65,7 @@ public final class NormCuda {
         try (Workspace partial = Workspace.of(backend, 8L * splits * 2 * d)) {
             LAYER_BWD_PARAMS.launch(backend, grid, Cuda.data(x), Cuda.data(mean), Cuda.data(rstd), Cuda.data(dy),
                     pg, pb, partial.address(), rows, d);
-            Splits.finish(backend, FINISH, partial.address(), splits, 2L * d, d, 1f, pg, pb);
+            Splits.finish(backend, partial.address(), splits, 2L * d, d, 1f, pg, pb);
         }
     }
 
@@ -98,7 +97,7 @@ public final class NormCuda {
         try (Workspace partial = Workspace.of(backend, 8L * splits * d)) {
             RMS_BWD_PARAMS.launch(backend, grid, Cuda.data(x), Cuda.data(rstd), Cuda.data(dy), Cuda.data(dgamma),
                     partial.address(), rows, d);
-            Splits.finish(backend, FINISH, partial.address(), splits, d, d, 1f, Cuda.data(dgamma), 0L);
+            Splits.finish(backend, partial.address(), splits, d, d, 1f, Cuda.data(dgamma), 0L);
         }
     }
 }

@@ -23,7 +23,6 @@ import org.echorec.runtime.tensor.Tensor;
 public final class ReduceCuda {
     static final KernelSpec SUM = KernelSpec.of("reduce", "sum", PTR, PTR, PTR, I64, I64, I64, F32);
     static final KernelSpec SUM_ROWS = KernelSpec.of("reduce", "sum_rows", PTR, PTR, PTR, I64, I64, F32);
-    static final KernelSpec SUM_FINISH = KernelSpec.of("reduce", "sum_finish", PTR, I32, I64, I64, F32, PTR, PTR);
     static final KernelSpec BROADCAST_AXIS = KernelSpec.of("reduce", "broadcast_axis", PTR, PTR, I64, I64, I64, F32);
 
     private ReduceCuda() {}
@@ -57,7 +56,7 @@ public final class ReduceCuda {
         }
         try (Workspace partial = Workspace.of(backend, 8L * splits * count)) {
             launch(backend, inner, grid, px, pout, partial.address(), outer, n, scale);
-            Splits.finish(backend, SUM_FINISH, partial.address(), splits, count, count, scale, pout, 0L);
+            Splits.finish(backend, partial.address(), splits, count, count, scale, pout, 0L);
         }
     }
 

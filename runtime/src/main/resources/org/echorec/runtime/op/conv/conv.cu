@@ -7,7 +7,7 @@
 // rows striding over the rows) with double accumulators, like reduce.cu's sum. Each block takes up
 // to 8 taps (blockIdx.z picks taps [8z, 8z+8), so any K works). When the rows are split
 // (gridDim.y = splits > 1) blocks write double partials [splits][C·K + C] (dw row-major, then
-// dbias) and conv_finish adds them in split order: deterministic, no atomics.
+// dbias) and reduce.cu's sum_finish adds them in split order: deterministic, no atomics.
 
 #define COL_THREADS_Y 8
 #define TAPS 8
@@ -58,7 +58,7 @@ extern "C" __global__ void causal_conv1d_bwd(const float* __restrict__ w, const 
 
 // causal_conv1d_bwd_params: dw and dbias (either may be null), see "Note: weight gradient".
 // blockIdx.z = tap group (taps [8z, min(K, 8z+8))); the z = 0 blocks also sum dbias. With
-// splits > 1: partial [splits][C·K + C], then conv_finish(partial, splits, C·K + C, C·K, 1.0f,
+// splits > 1: partial [splits][C·K + C], then reduce.cu's sum_finish(partial, splits, C·K + C, C·K, 1.0f,
 // dw, dbias).
 // Params: (const float* x, const float* dy, float* dw, float* dbias, double* partial, int batch,
 //          int length, int channels, int K)
@@ -131,25 +131,3 @@ extern "C" __global__ void causal_conv1d_bwd_params(const float* __restrict__ x,
     }
 }
 
-// conv_finish: adds split partials in order: v = (float)(scale·Σ_z partial[z][e]); e < count0 goes
-// to out0[e], the rest to out1[e − count0]; null outputs are skipped (same contract as
-// reduce.cu's sum_finish).
-// Params: (const double* partial, int splits, long long count, long long count0, float scale,
-//          float* out0, float* out1)
-// Launch: block 256, grid min(ceil(count/256), 65535); no shared memory.
-extern "C" __global__ void conv_finish(const double* __restrict__ partial, int splits, long long count,
-                                       long long count0, float scale, float* out0, float* out1) {
-    const long long step = (long long) gridDim.x * blockDim.x;
-    for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < count; e += step) {
-        double s = 0.0;
-        for (int z = 0; z < splits; ++z) {
-            s += partial[(long long) z * count + e];
-        }
-        const float v = (float) ((double) scale * s);
-        if (e < count0) {
-            if (out0) out0[e] = v;
-        } else if (out1) {
-            out1[e - count0] = v;
-        }
-    }
-}

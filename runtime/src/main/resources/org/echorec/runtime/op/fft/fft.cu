@@ -60,7 +60,7 @@ extern "C" __global__ void complex_mul_bwd(const float* __restrict__ w, const fl
 
 // complex_mul_bwd_dw: dw[k] = Σ_rows dout[r, k]·conj(a[r, k]) over rows = count/wcount, in double
 // (32, 8) column blocks as reduce.cu's sum. With splits > 1 (gridDim.y): partial [splits][2·wcount]
-// (re, im interleaved), then fft_finish(partial, splits, 2·wcount, 2·wcount, 1.0f, dw, 0).
+// (re, im interleaved), then reduce.cu's sum_finish(partial, splits, 2·wcount, 2·wcount, 1.0f, dw, 0).
 // Params: (const float* a, const float* dout, float* dw, double* partial, long long rows,
 //          long long wcount)
 // Launch: block (32, 8), grid (ceil(wcount/32), splits); static shared 4 KiB.
@@ -102,29 +102,6 @@ extern "C" __global__ void complex_mul_bwd_dw(const float* __restrict__ a, const
     } else {
         partial[z * 2 * wcount + 2 * k] = re;
         partial[z * 2 * wcount + 2 * k + 1] = im;
-    }
-}
-
-// fft_finish: adds split partials in order: v = (float)(scale·Σ_z partial[z][e]); e < count0 goes
-// to out0[e], the rest to out1[e − count0]; null outputs are skipped (same contract as
-// reduce.cu's sum_finish).
-// Params: (const double* partial, int splits, long long count, long long count0, float scale,
-//          float* out0, float* out1)
-// Launch: block 256, grid min(ceil(count/256), 65535); no shared memory.
-extern "C" __global__ void fft_finish(const double* __restrict__ partial, int splits, long long count,
-                                      long long count0, float scale, float* out0, float* out1) {
-    const long long step = (long long) gridDim.x * blockDim.x;
-    for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < count; e += step) {
-        double s = 0.0;
-        for (int z = 0; z < splits; ++z) {
-            s += partial[(long long) z * count + e];
-        }
-        const float v = (float) ((double) scale * s);
-        if (e < count0) {
-            if (out0) out0[e] = v;
-        } else if (out1) {
-            out1[e - count0] = v;
-        }
     }
 }
 

@@ -11,7 +11,7 @@
 //
 // Note: parameter gradients. dγ, dβ are column sums over every row: *_bwd_params kernels use
 // (32, 8) column blocks like reduce.cu's sum, with double accumulators; when the rows are split
-// (gridDim.y = splits > 1) the blocks write double partials [splits][count] and norm_finish adds
+// (gridDim.y = splits > 1) the blocks write double partials [splits][count] and reduce.cu's sum_finish adds
 // them in split order (deterministic, no atomics). Suggested splits: as reduce.cu, with
 // blocks = ceil(d/32) and n = rows.
 
@@ -146,7 +146,7 @@ __device__ __forceinline__ void norm_params(const float* __restrict__ x, const f
 }
 
 // layer_norm_bwd_params: dγ = Σ_rows dy·x̂, dβ = Σ_rows dy (Ops.layerNormBackward); either output
-// may be null. With splits > 1: partial [splits][2·d], then norm_finish(partial, splits, 2·d, d,
+// may be null. With splits > 1: partial [splits][2·d], then reduce.cu's sum_finish(partial, splits, 2·d, d,
 // 1.0f, dgamma, dbeta).
 // Params: (const float* x, const float* mean, const float* rstd, const float* dy, float* dgamma,
 //          float* dbeta, double* partial, long long rows, int d)
@@ -216,7 +216,7 @@ extern "C" __global__ void rms_norm_bwd(const float* __restrict__ x, const float
 }
 
 // rms_norm_bwd_params: dγ = Σ_rows dy·x·rstd (Ops.rmsNormBackward). With splits > 1: partial
-// [splits][d], then norm_finish(partial, splits, d, d, 1.0f, dgamma, 0).
+// [splits][d], then reduce.cu's sum_finish(partial, splits, d, d, 1.0f, dgamma, 0).
 // Params: (const float* x, const float* rstd, const float* dy, float* dgamma, double* partial,
 //          long long rows, int d)
 // Launch: block (32, 8), grid (ceil(d/32), splits); static shared 4 KiB.
@@ -226,25 +226,3 @@ extern "C" __global__ void rms_norm_bwd_params(const float* __restrict__ x, cons
     norm_params(x, nullptr, rstd, dy, dgamma, nullptr, partial, rows, d, false);
 }
 
-// norm_finish: adds split partials in order: v = (float)(scale·Σ_z partial[z][e]); e < count0 goes
-// to out0[e], the rest to out1[e − count0]; null outputs are skipped (same contract as
-// reduce.cu's sum_finish).
-// Params: (const double* partial, int splits, long long count, long long count0, float scale,
-//          float* out0, float* out1)
-// Launch: block 256, grid min(ceil(count/256), 65535); no shared memory.
-extern "C" __global__ void norm_finish(const double* __restrict__ partial, int splits, long long count,
-                                       long long count0, float scale, float* out0, float* out1) {
-    const long long step = (long long) gridDim.x * blockDim.x;
-    for (long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x; e < count; e += step) {
-        double s = 0.0;
-        for (int z = 0; z < splits; ++z) {
-            s += partial[(long long) z * count + e];
-        }
-        const float v = (float) ((double) scale * s);
-        if (e < count0) {
-            if (out0) out0[e] = v;
-        } else if (out1) {
-            out1[e - count0] = v;
-        }
-    }
-}

@@ -33,7 +33,8 @@ class KernelSpecTest {
             "org.echorec.runtime.op.gather.GatherCuda", "org.echorec.runtime.op.random.RandomCuda",
             "org.echorec.runtime.op.conv.ConvCuda", "org.echorec.runtime.op.scan.SelectiveScanCuda",
             "org.echorec.runtime.op.fft.FftCuda", "org.echorec.runtime.op.fft.ComplexMulCuda",
-            "org.echorec.runtime.op.select.TopKCuda", "org.echorec.runtime.op.optim.AdamCuda");
+            "org.echorec.runtime.op.select.TopKCuda", "org.echorec.runtime.op.optim.AdamCuda",
+            "org.echorec.runtime.backend.cuda.Splits");
     private static final List<String> CU_FAMILIES = List.of("binary", "conv", "fft", "gather", "norm", "optim",
             "random", "reduce", "scan", "select", "softmax", "unary", "view");
     private static final Pattern KERNEL = Pattern.compile(
